@@ -1,0 +1,12 @@
+"""statementqa: answers over official statements with verified, quoted citations."""
+
+from statementqa.config import apply_offline_environment
+
+apply_offline_environment()
+
+from statementqa.api import Index, answer, open_index  # noqa: E402
+from statementqa.config import Settings, get_settings  # noqa: E402
+from statementqa.models import Answer, Citation, IndexStats, IngestSummary, Passage  # noqa: E402
+
+__all__ = ["Answer", "Citation", "Index", "IndexStats", "IngestSummary", "Passage", "Settings",
+           "answer", "get_settings", "open_index"]

@@ -1,0 +1,322 @@
+"""The answer stage: pick the sentences that answer a question, quote and cite them, or refuse.
+
+Why extractive by default: with no LLM, the most useful honest answer is the statement's own
+words — the best-supported sentence(s), verbatim, with issuer and date — plus the figure or date
+the question asks for when that sentence contains it. Support below a calibrated threshold is
+refused rather than guessed. A generator (llm.py) plugs in behind the same ``Answer``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from llama_index.core.utils import globals_helper
+
+from statementqa.config import Settings
+from statementqa.models import Answer, Citation, Passage
+from statementqa.quotes import keep_verified
+from statementqa.store import LexicalIndex
+from statementqa.textutil import STOPWORDS, normalize_word, stem, terms, words
+
+GetText = Callable[[str], "str | None"]
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "dozens": 24, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+}
+_NUM = re.compile(
+    r"(?:[$€£]\s?)?\b\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?\b(?:\s?(?:%|percent|million|billion|trillion))?"
+    r"|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b",
+    re.I,
+)
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DATE = re.compile(
+    rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTHS}\.?,?\s+\d{{4}}\b"
+    rf"|\b{_MONTHS}\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:in|since|by)\s+(?:19|20)\d{{2}}\b"
+)
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+_FOLLOWUP = re.compile(
+    r"^\s*(and|but|so|also|what about|how about|then)\b|\b(that|it|this|they|them|those|these|he|she|his|her|"
+    r"its|their|there|the same)\b",
+    re.I,
+)
+_FUNCTION_WORDS = {"of", "and", "the", "for", "on", "to", "in", "&"}
+
+
+@dataclass
+class Question:
+    """What the answerer needs to know about a question."""
+
+    text: str
+    terms: list[str]
+    kind: str  # count | when | who | where | other
+    acronyms: list[str] = field(default_factory=list)
+
+
+def classify(question: str) -> str:
+    q = question.lower()
+    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (number|amount|percentage|share)\b|\bhow large\b", q):
+        return "count"
+    if re.search(r"\bwhen\b|\bwhat (date|day|year|month)\b|\bon which (date|day)\b|\bsince when\b", q):
+        return "when"
+    if re.search(r"\bwho\b|\bwhich (official|minister|secretary|country|countries|leader)\b|\bwhom\b", q):
+        return "who"
+    if re.search(r"\bwhere\b|\bin which (city|country|place)\b", q):
+        return "where"
+    return "other"
+
+
+def parse_question(question: str) -> Question:
+    acronyms = [w.rstrip("s") if w.endswith("s") and w[:-1].isupper() else w
+                for w in words(question) if 2 <= len(w) <= 7 and sum(c.isupper() for c in w) >= 2]
+    return Question(text=question, terms=list(dict.fromkeys(terms(question))), kind=classify(question),
+                    acronyms=acronyms)
+
+
+# --- sentences ---------------------------------------------------------------------------------
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) inside ``text``: paragraphs first, then Punkt within each.
+
+    Fragments under 25 characters (e.g. a split after "U.S.") are merged into the next sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        para_start = m.start()
+        pending: tuple[int, int] | None = None
+        for s, e in globals_helper.punkt_tokenizer.span_tokenize(m.group()):
+            s, e = s + para_start, e + para_start
+            if pending is not None:
+                s = pending[0]
+                pending = None
+            if e - s < 25:
+                pending = (s, e)
+                continue
+            spans.append((s, e))
+        if pending is not None:
+            if spans and spans[-1][1] >= para_start:
+                spans[-1] = (spans[-1][0], pending[1])
+            else:
+                spans.append(pending)
+    return spans
+
+
+def _acronym_hit(acronym: str, sentence: str) -> bool:
+    """Does the sentence spell the acronym out (initials of consecutive words, skipping 'of', 'and'…)?"""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if not letters:
+        return False
+    if re.search(rf"\b{re.escape(acronym)}s?\b", sentence, re.I):
+        return True
+    ws = [w for w in words(sentence)]
+    for i in range(len(ws)):
+        j, k = i, 0
+        while j < len(ws) and k < len(letters):
+            w = ws[j].lower()
+            if w[0] == letters[k]:
+                k += 1
+            elif w not in _FUNCTION_WORDS or k == 0:
+                break
+            j += 1
+        if k == len(letters):
+            return True
+    return False
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    start: int  # offsets in the full statement text
+    end: int
+    text: str
+    coverage: float
+    context: float
+    score: float
+
+
+def _coverage(q: Question, text: str, lex: LexicalIndex) -> float:
+    """IDF-weighted share of the question's terms present in ``text`` (acronyms may be spelled out)."""
+    if not q.terms and not q.acronyms:
+        return 0.0
+    present = set(terms(text))
+    total = hit = 0.0
+    acr_stems = {stem(normalize_word(a)) for a in q.acronyms}
+    for t in q.terms:
+        w = lex.idf(t)
+        total += w
+        if t in present:
+            hit += w
+        elif t in acr_stems or t.rstrip("s") in acr_stems:
+            acr = next(a for a in q.acronyms if stem(normalize_word(a)) in (t, t.rstrip("s")))
+            if _acronym_hit(acr, text):
+                hit += w
+    return hit / total if total else 0.0
+
+
+def _kind_bonus(kind: str, sentence: str) -> float:
+    if kind == "count" and any(not _YEAR.match(m.group().strip()) for m in _NUM.finditer(sentence)):
+        return 0.1
+    if kind == "when" and _DATE.search(sentence):
+        return 0.1
+    return 0.0
+
+
+def _dense_support(p: Passage) -> float:
+    if p.dense_score is None:
+        return 0.0
+    return min(1.0, max(0.0, (p.dense_score - 0.2) / 0.45))
+
+
+def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex) -> list[Candidate]:
+    cands: list[Candidate] = []
+    for rank, p in enumerate(passages):
+        ctx = _coverage(q, p.title + "\n" + p.text, lex)
+        dense = _dense_support(p)
+        for s, e in sentence_spans(p.text):
+            sent = p.text[s:e]
+            cov = _coverage(q, sent, lex)
+            score = 0.5 * cov + 0.2 * ctx + 0.3 * dense + _kind_bonus(q.kind, sent) - 0.02 * rank
+            cands.append(Candidate(p, p.start + s, p.start + e, sent, cov, ctx, score))
+    cands.sort(key=lambda c: -c.score)
+    return cands
+
+
+def support_of(c: Candidate) -> float:
+    """The calibrated quantity behind refusals: lexical support of the sentence and its passage,
+    plus the dense similarity of the passage to the question."""
+    return 0.45 * c.coverage + 0.25 * c.context + 0.3 * _dense_support(c.passage)
+
+
+# --- leads: the figure/date/name the question asks for ---------------------------------------
+def _nearest(matches: list[re.Match[str]], sentence: str, q: Question) -> str | None:
+    if not matches:
+        return None
+    qstems = set(q.terms)
+    anchors = [m.start() for m in re.finditer(r"\S+", sentence) if set(terms(m.group())) & qstems]
+    if not anchors:
+        return matches[0].group().strip()
+    best = min(matches, key=lambda m: min(abs(m.start() - a) for a in anchors))
+    return best.group().strip()
+
+
+def lead_for(q: Question, c: Candidate) -> str | None:
+    """A short direct answer taken verbatim from the quoted sentence (or the statement's date)."""
+    if q.kind == "count":
+        nums = [m for m in _NUM.finditer(c.text) if not _YEAR.match(m.group().strip())]
+        return _nearest(nums, c.text, q)
+    if q.kind == "when":
+        found = _nearest(list(_DATE.finditer(c.text)), c.text, q)
+        if found:
+            return found
+        if c.passage.date:
+            return f"The statement is dated {format_date(c.passage.date)}"
+    return None
+
+
+def format_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def _attribution(p: Passage) -> str:
+    source = p.source or "An untitled source"
+    return f"{source}, {format_date(p.date)}"
+
+
+def _quoted(text: str) -> str:
+    return text if text[:1] in "“\"‘'" else f"“{text}”"
+
+
+# --- answers -----------------------------------------------------------------------------------
+def refusal(question: str, passages: list[Passage], reason: str | None = None, support: float = 0.0) -> Answer:
+    """'The indexed statements do not say …', naming the closest statements found."""
+    closest: list[str] = []
+    for p in passages:
+        label = f"“{p.title}” ({_attribution(p)})"
+        if label not in closest:
+            closest.append(label)
+        if len(closest) == 3:
+            break
+    text = f"The indexed statements do not say this (“{question.strip()}”)."
+    if closest:
+        text += " Closest statements: " + "; ".join(closest) + "."
+    return Answer(question=question, text=text, refused=True, passages=passages, notice=reason, support=support)
+
+
+def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex, settings: Settings) -> Answer:
+    """Quote the best-supported sentence(s) or refuse when support is below the threshold."""
+    q = parse_question(question)
+    cands = rank_sentences(q, passages, lex)
+    if not cands:
+        return refusal(question, passages)
+    best = cands[0]
+    support = support_of(best)
+    if support < settings.refuse_threshold:
+        return refusal(question, passages, support=support)
+    chosen = [best]
+    for c in cands[1:]:
+        if len(chosen) >= settings.max_quotes:
+            break
+        overlaps = any(c.passage.doc_id == o.passage.doc_id and c.start < o.end and o.start < c.end for o in chosen)
+        if not overlaps and c.coverage >= 0.75 * best.coverage and c.score >= 0.85 * best.score:
+            chosen.append(c)
+    citations = [
+        Citation(n=i + 1, doc_id=c.passage.doc_id, title=c.passage.title, source=c.passage.source,
+                 date=c.passage.date, url=c.passage.url, quote=c.text, start=c.start, end=c.end)
+        for i, c in enumerate(chosen)
+    ]
+    parts: list[str] = []
+    lead = lead_for(q, best)
+    if lead:
+        parts.append(lead.rstrip(".") + ".")
+    for i, c in enumerate(chosen):
+        parts.append(f"{_attribution(c.passage)}: {_quoted(c.text)} [{i + 1}]")
+    return Answer(question=question, text=" ".join(parts), citations=citations, passages=passages,
+                  support=support)
+
+
+def finalize(answer: Answer, get_text: GetText) -> Answer:
+    """The last gate: drop every citation whose quote is not the exact stored span; an answer left
+    with no valid citation becomes a refusal."""
+    ok, bad = keep_verified(answer.citations, get_text)
+    if not bad:
+        return answer
+    if ok or answer.refused:
+        note = f"{len(bad)} citation(s) failed quote verification and were removed."
+        return answer.model_copy(update={"citations": ok, "notice": _join(answer.notice, note)})
+    out = refusal(answer.question, answer.passages, reason="No quote could be verified against the stored text.")
+    return out.model_copy(update={"backend": answer.backend})
+
+
+def _join(a: str | None, b: str) -> str:
+    return f"{a} {b}" if a else b
+
+
+# --- conversation ------------------------------------------------------------------------------
+def resolve_followup(question: str, history: list[tuple[str, str]] | None) -> tuple[str, str | None]:
+    """Without an LLM, a follow-up ("and when was that signed?") is read together with the previous
+    question; returns (retrieval query, notice for the user or None)."""
+    if not history:
+        return question, None
+    content = [t for t in terms(question) if t not in STOPWORDS]
+    if not _FOLLOWUP.search(question) and len(content) >= 4:
+        return question, None
+    prev = history[-1][0]
+    return f"{question} {prev}", f"Read as a follow-up to “{prev.strip()}”."
+
+
+def timed(fn: Callable[[], Answer]) -> Answer:
+    t = time.perf_counter()
+    ans = fn()
+    return ans.model_copy(update={"seconds": time.perf_counter() - t})

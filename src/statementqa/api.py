@@ -1,0 +1,264 @@
+"""The public facade: ``open_index`` → ``Index`` (ingest, answer, remove, stats) and ``answer``.
+
+Why a facade: the CLI, the web UI, the eval runner and users' scripts all go through these few
+calls, so the stages (ingest, store, retrieve, answer, llm) can change behind them.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+from statementqa import answer as answer_stage
+from statementqa.chunk import Chunker
+from statementqa.config import Settings, get_settings
+from statementqa.embed import get_embedder
+from statementqa.ingest import load_paths
+from statementqa.models import (
+    Answer,
+    Chunk,
+    Document,
+    FileResult,
+    IndexStats,
+    IngestIssue,
+    IngestSummary,
+    Passage,
+)
+from statementqa.retrieve import Retriever, Weights
+from statementqa.store import Filters, Store
+
+DateLike = str | date | None
+History = list[tuple[str, str]] | None
+EMBED_GROUP = 256  # chunks embedded and committed together: bounds the work an interruption can lose
+
+
+def _to_date(value: DateLike, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(f"{field}={value!r} is not a date: use YYYY-MM-DD") from exc
+
+
+class Index:
+    """An index folder opened for use; safe to share between threads (the UI does)."""
+
+    def __init__(self, path: str | Path | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.path = Path(path) if path is not None else self.settings.index_dir
+        self.embedder = get_embedder(self.settings)
+        self.store = Store(self.path, self.settings, self.embedder.name)
+        self.retriever = Retriever(self.store, self.embedder, self.settings)
+        self._chunker: Chunker | None = None
+
+    # --- ingest --------------------------------------------------------------------------------
+    @property
+    def chunker(self) -> Chunker:
+        if self._chunker is None:
+            self._chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap)
+        return self._chunker
+
+    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
+        """Load, chunk, embed and store; unchanged statements (same content hash) cost nothing."""
+        t0 = time.perf_counter()
+        loaded = load_paths(list(paths))
+        summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
+        files = {f.path: f.model_copy() for f in loaded.files}
+        existing = self.store.hashes([d.id for d in loaded.documents])
+        todo: list[Document] = []
+        for doc in loaded.documents:
+            fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
+            old = existing.get(doc.id)
+            if old == doc.content_hash:
+                summary.unchanged += 1
+                fr.unchanged += 1
+            else:
+                todo.append(doc)
+        bar = tqdm(total=len(todo), unit="stmt", desc="ingest", disable=not progress or not todo)
+        group: list[tuple[Document, list[Chunk]]] = []
+        size = 0
+        for doc in todo:
+            chunks = self.chunker.chunk(doc)
+            if not chunks:
+                issue = IngestIssue(path=doc.origin or doc.id, message="no indexable text after cleaning; skipped")
+                summary.issues.append(issue)
+                summary.failed += 1
+                files.setdefault(_file_of(doc), FileResult(path=_file_of(doc))).issues.append(issue)
+                continue
+            group.append((doc, chunks))
+            size += len(chunks)
+            if size >= EMBED_GROUP:
+                self._write(group, existing, summary, files)
+                bar.update(len(group))
+                group, size = [], 0
+        if group:
+            self._write(group, existing, summary, files)
+            bar.update(len(group))
+        bar.close()
+        if summary.added or summary.updated:
+            self.store.lexical()  # rebuild BM25 now, not on the first question
+        summary.files = list(files.values())
+        summary.seconds = time.perf_counter() - t0
+        return summary
+
+    def _write(self, group: list[tuple[Document, list[Chunk]]], existing: dict[str, str],
+               summary: IngestSummary, files: dict[str, FileResult]) -> None:
+        texts = [c.text for _, chunks in group for c in chunks]
+        vectors = self.embedder.embed(texts)
+        self.store.upsert(group, vectors)
+        for doc, chunks in group:
+            fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
+            if doc.id in existing:
+                summary.updated += 1
+                fr.updated += 1
+            else:
+                summary.added += 1
+                fr.added += 1
+            summary.chunks += len(chunks)
+            summary.doc_ids.append(doc.id)
+
+    # --- questions -----------------------------------------------------------------------------
+    def _filters(self, sources: Sequence[str] | None, since: DateLike, until: DateLike) -> Filters:
+        return Filters(sources=tuple(sources or ()), since=_to_date(since, "since"), until=_to_date(until, "until"))
+
+    def retrieve(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
+                 until: DateLike = None, top_k: int | None = None, weights: Weights | None = None) -> list[Passage]:
+        return self.retriever.retrieve(question, self._filters(sources, since, until), top_k, weights)
+
+    def answer(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
+               until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
+               history: History = None) -> Answer:
+        """Answer with verified, quoted citations (LLM if configured/asked, else extractive)."""
+        return self._answer(question, sources, since, until, top_k, llm, history, None)
+
+    def stream_answer(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
+                      until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
+                      history: History = None) -> Iterator[str | Answer]:
+        """Yield text deltas as they are produced, then the final (verified) ``Answer``."""
+        q: queue.Queue[str | Answer | BaseException] = queue.Queue()
+
+        def work() -> None:
+            try:
+                q.put(self._answer(question, sources, since, until, top_k, llm, history, q.put))
+            except BaseException as exc:  # re-raised in the consumer's thread
+                q.put(exc)
+
+        threading.Thread(target=work, daemon=True).start()
+        streamed = False
+        while True:
+            item = q.get()
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, Answer):
+                if not streamed:
+                    yield from _word_deltas(item.text)
+                yield item
+                return
+            streamed = True
+            yield item
+
+    def _answer(self, question: str, sources: Sequence[str] | None, since: DateLike, until: DateLike,
+                top_k: int | None, llm: bool | None, history: History, on_token: object) -> Answer:
+        t0 = time.perf_counter()
+        if not question or not question.strip():
+            raise ValueError("question is empty: ask something about the indexed statements")
+        filters = self._filters(sources, since, until)
+        use_llm = self.settings.llm_enabled if llm is None else llm
+        if use_llm:
+            ans = self._llm_answer(question, filters, top_k, history, on_token)
+        else:
+            query, notice = answer_stage.resolve_followup(question, history)
+            passages = self.retriever.retrieve(query, filters, top_k)
+            ans = answer_stage.extractive_answer(question, passages, self.store.lexical(), self.settings)
+            if notice:
+                ans = ans.model_copy(update={"notice": notice if not ans.refused else
+                                             f"{notice} The follow-up could not be resolved from the statements."})
+        ans = answer_stage.finalize(ans, self.store.text)
+        return ans.model_copy(update={"seconds": time.perf_counter() - t0})
+
+    def _llm_answer(self, question: str, filters: Filters, top_k: int | None, history: History,
+                    on_token: object) -> Answer:
+        from statementqa import llm as llm_stage  # imported only when an LLM is used
+
+        standalone = question
+        if history:
+            try:
+                standalone = llm_stage.condense_question(question, history, self.settings)
+            except llm_stage.LLMError:
+                standalone, _ = answer_stage.resolve_followup(question, history)
+        passages = self.retriever.retrieve(standalone, filters, top_k)
+        try:
+            return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
+                                             on_token=on_token)  # type: ignore[arg-type]
+        except llm_stage.LLMError as exc:
+            ans = answer_stage.extractive_answer(standalone, passages, self.store.lexical(), self.settings)
+            return ans.model_copy(update={"notice": f"LLM unavailable ({exc}); showing the extractive answer."})
+
+    # --- maintenance ---------------------------------------------------------------------------
+    def remove(self, ids: Sequence[str]) -> int:
+        """Delete statements by id; returns how many existed."""
+        removed = self.store.remove(list(ids))
+        if removed:
+            self.store.lexical()
+        return len(removed)
+
+    def stats(self) -> IndexStats:
+        return self.store.stats()
+
+    def sources(self) -> list[str]:
+        return self.store.sources()
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.document(doc_id)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _file_of(doc: Document) -> str:
+    origin = doc.origin or doc.id
+    head, sep, tail = origin.rpartition(":")
+    return head if sep and tail.isdigit() else origin
+
+
+def _word_deltas(text: str) -> Iterator[str]:
+    """Extractive answers are computed at once; deliver them in small pieces for a streaming UI."""
+    pieces = text.split(" ")
+    for i, w in enumerate(pieces):
+        yield w if i == 0 else " " + w
+
+
+_DEFAULT: dict[Path, Index] = {}
+
+
+def open_index(path: str | Path | None = None, settings: Settings | None = None) -> Index:
+    """Open (creating if needed) an index folder; ``None`` = the default from settings."""
+    return Index(path, settings)
+
+
+def answer(question: str, *, index: Index | str | Path | None = None, sources: Sequence[str] | None = None,
+           since: DateLike = None, until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
+           history: History = None) -> Answer:
+    """Answer from a script; ``index`` may be an ``Index``, a folder, or None for the default."""
+    if not isinstance(index, Index):
+        key = Path(index) if index is not None else get_settings().index_dir
+        if key.resolve() not in _DEFAULT:
+            _DEFAULT[key.resolve()] = Index(key)
+        index = _DEFAULT[key.resolve()]
+    return index.answer(question, sources=sources, since=since, until=until, top_k=top_k, llm=llm,
+                        history=history)

@@ -1,0 +1,368 @@
+"""Storage: statements in SQLite, chunk vectors in Chroma (via llama-index), BM25 beside them.
+
+Why three parts: SQLite is the source of truth (full statement text for quote checks, content
+hashes for idempotent ingest, transactions so an interrupted ingest leaves a consistent index);
+Chroma holds the dense vectors, embedded on disk or on a `chroma run` server; BM25 (bm25s) is
+rebuilt from SQLite whenever its generation stamp is stale, so it can never disagree for long.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import bm25s
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.vector_stores.types import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from statementqa.config import Settings
+from statementqa.models import Chunk, Document, IndexStats
+from statementqa.textutil import terms
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL, url TEXT NOT NULL,
+    content_hash TEXT NOT NULL, text TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class StoreError(RuntimeError):
+    """The index cannot be used as configured; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Statement-level filters applied to every retriever."""
+
+    sources: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sources or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk joined with its statement's metadata."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    title: str
+    source: str
+    date: str | None
+    url: str
+
+
+def date_ord(iso: str | None) -> int:
+    """yyyy-mm-dd → yyyymmdd as an int (Chroma filters compare numbers, not strings)."""
+    if not iso or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return 0
+    return int(iso.replace("-", ""))
+
+
+class LexicalIndex:
+    """BM25 over chunk texts plus the term statistics the answerer needs (document frequencies)."""
+
+    def __init__(self, bm25: bm25s.BM25, chunk_ids: list[str], sources: list[str], dates: np.ndarray,
+                 df: dict[str, int], generation: int) -> None:
+        self.bm25 = bm25
+        self.chunk_ids = chunk_ids
+        self.sources = np.array(sources, dtype=object)
+        self.dates = dates
+        self.df = df
+        self.n = len(chunk_ids)
+        self.generation = generation
+
+    @classmethod
+    def build(cls, rows: list[tuple[str, str, str, str | None]], generation: int) -> LexicalIndex:
+        """rows: (chunk_id, text, source, date)."""
+        tokens = [terms(text) or [""] for _, text, _, _ in rows]
+        bm25 = bm25s.BM25()
+        if rows:
+            bm25.index(tokens, show_progress=False)
+        df = Counter(t for toks in tokens for t in set(toks) if t)
+        return cls(bm25, [r[0] for r in rows], [r[2] for r in rows],
+                   np.array([date_ord(r[3]) for r in rows], dtype=np.int64), dict(df), generation)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.n:
+            self.bm25.save(str(folder), show_progress=False)
+        meta = {"generation": self.generation, "chunk_ids": self.chunk_ids, "sources": self.sources.tolist(),
+                "dates": self.dates.tolist(), "df": self.df}
+        tmp = folder / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(folder / "meta.json")  # written last: a half-saved index is seen as stale
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["chunk_ids"] else bm25s.BM25()
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(bm25, meta["chunk_ids"], meta["sources"], np.array(meta["dates"], dtype=np.int64),
+                   meta["df"], int(meta["generation"]))
+
+    def idf(self, term: str) -> float:
+        """Smoothed IDF; unseen terms get the maximum (they are the most specific)."""
+        return float(np.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5)))
+
+    def search(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
+        if not self.n:
+            return []
+        q = [t for t in terms(query) if t]
+        if not q:
+            return []
+        mask = self._mask(filters)
+        scores = self.bm25.get_scores(q, weight_mask=mask) if mask is not None else self.bm25.get_scores(q)
+        top = np.argsort(-scores)[:k]
+        return [(self.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _mask(self, f: Filters) -> np.ndarray | None:
+        if not f.active:
+            return None
+        keep = np.ones(self.n, dtype=bool)
+        if f.sources:
+            keep &= np.isin(self.sources, list(f.sources))
+        if f.since:
+            keep &= self.dates >= int(f.since.strftime("%Y%m%d"))
+        if f.until:
+            keep &= (self.dates <= int(f.until.strftime("%Y%m%d"))) & (self.dates > 0)
+        return keep.astype(np.float32)
+
+
+class Store:
+    """One index: a folder with SQLite + BM25 (+ on-disk Chroma unless a server is configured)."""
+
+    def __init__(self, index_dir: Path, settings: Settings, embedder_name: str) -> None:
+        self.dir = Path(index_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self.db = sqlite3.connect(self.dir / "statements.sqlite", check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+        self._check_embedder(embedder_name)
+        self.client = self._client(settings)
+        collection = self.client.get_or_create_collection(
+            settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        self.vectors = ChromaVectorStore(chroma_collection=collection)
+        self._lexical: LexicalIndex | None = None
+        self._text_cache: dict[str, str] = {}
+
+    # --- set-up --------------------------------------------------------------------------------
+    def _client(self, settings: Settings) -> chromadb.api.ClientAPI:
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            try:
+                return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                           settings=chroma_settings)
+            except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants
+                raise StoreError(
+                    f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                    f"({exc}); start it with `chroma run --path DIR --host {settings.chroma_host} "
+                    f"--port {settings.chroma_port}` or unset STATEMENTQA_CHROMA_HOST"
+                ) from exc
+        return chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
+
+    def _check_embedder(self, name: str) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
+        if row is None:
+            with self.db:
+                self.db.execute("INSERT INTO meta VALUES ('embedder', ?)", (name,))
+        elif row[0] != name:
+            raise StoreError(
+                f"index {self.dir} was built with embeddings '{row[0]}' but settings select '{name}': "
+                "use another --index folder, or set STATEMENTQA_EMBED_BACKEND back"
+            )
+
+    # --- generation: every write bumps it, BM25 follows ----------------------------------------
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self) -> None:
+        self.db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+        self._text_cache.clear()
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, loaded from disk or rebuilt when older than SQLite."""
+        with self._lock:
+            gen = self.generation()
+            if self._lexical is not None and self._lexical.generation == gen:
+                return self._lexical
+            folder = self.dir / "bm25"
+            lex = LexicalIndex.load(folder)
+            if lex is None or lex.generation != gen:
+                rows = self.db.execute(
+                    "SELECT c.id, c.text, d.source, d.date FROM chunks c JOIN documents d ON d.id = c.doc_id "
+                    "ORDER BY c.doc_id, c.idx"
+                ).fetchall()
+                lex = LexicalIndex.build(rows, gen)
+                lex.save(folder)
+            self._lexical = lex
+            return lex
+
+    # --- reads ---------------------------------------------------------------------------------
+    def hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i : i + 500])
+            q = f"SELECT id, content_hash FROM documents WHERE id IN ({','.join('?' * len(part))})"
+            out.update(dict(self.db.execute(q, part).fetchall()))
+        return out
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute(
+            "SELECT id, title, date, source, url, text, content_hash, origin FROM documents WHERE id=?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "title", "date", "source", "url", "text", "content_hash", "origin")
+        return Document(**dict(zip(keys, row, strict=True)))
+
+    def text(self, doc_id: str) -> str | None:
+        """Stored statement text (what every quote is verified against)."""
+        with self._lock:
+            if doc_id not in self._text_cache:
+                row = self.db.execute("SELECT text FROM documents WHERE id=?", (doc_id,)).fetchone()
+                if row is None:
+                    return None
+                self._text_cache[doc_id] = row[0]
+            return self._text_cache[doc_id]
+
+    def chunk_records(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRecord]:
+        if not chunk_ids:
+            return {}
+        q = (
+            'SELECT c.id, c.doc_id, c.start, c."end", c.text, d.title, d.source, d.date, d.url '
+            f"FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(chunk_ids))})"
+        )
+        return {r[0]: ChunkRecord(*r) for r in self.db.execute(q, list(chunk_ids)).fetchall()}
+
+    def stats(self) -> IndexStats:
+        n_docs, d_from, d_to = self.db.execute("SELECT COUNT(*), MIN(date), MAX(date) FROM documents").fetchone()
+        n_chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        sources = dict(self.db.execute("SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY 2 DESC"))
+        return IndexStats(statements=n_docs, chunks=n_chunks, sources=sources, date_from=d_from, date_to=d_to)
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
+
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
+        """(id, title, date, source) of the most recent statements, for example questions in the UI."""
+        q = "SELECT id, title, date, source FROM documents ORDER BY date DESC LIMIT ?"
+        return list(self.db.execute(q, (limit,)).fetchall())
+
+    # --- dense search --------------------------------------------------------------------------
+    def dense_search(self, embedding: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
+        """(chunk_id, cosine) from Chroma; ids unknown to SQLite (an interrupted ingest) are dropped."""
+        query = VectorStoreQuery(query_embedding=embedding.tolist(), similarity_top_k=k,
+                                 filters=self._chroma_filters(filters))
+        try:
+            res = self.vectors.query(query)
+        except Exception as exc:  # an empty collection or a filter matching nothing
+            if "0" in str(exc) or "empty" in str(exc).lower():
+                return []
+            raise
+        ids = res.ids or []
+        sims = res.similarities or []
+        known = set(self.chunk_records(ids)) if ids else set()
+        # llama-index reports exp(-distance); cosine distance = 1 - cos.
+        return [(i, 1.0 + float(np.log(max(s, 1e-12)))) for i, s in zip(ids, sims, strict=False) if i in known]
+
+    @staticmethod
+    def _chroma_filters(f: Filters) -> MetadataFilters | None:
+        items: list[MetadataFilter] = []
+        if f.sources:
+            items.append(MetadataFilter(key="source", value=list(f.sources), operator=FilterOperator.IN))
+        if f.since:
+            items.append(MetadataFilter(key="date_ord", value=int(f.since.strftime("%Y%m%d")),
+                                        operator=FilterOperator.GTE))
+        if f.until:
+            items.append(MetadataFilter(key="date_ord", value=int(f.until.strftime("%Y%m%d")),
+                                        operator=FilterOperator.LTE))
+            items.append(MetadataFilter(key="date_ord", value=0, operator=FilterOperator.GT))
+        return MetadataFilters(filters=items) if items else None
+
+    # --- writes --------------------------------------------------------------------------------
+    def upsert(self, batch: list[tuple[Document, list[Chunk]]], embeddings: np.ndarray) -> None:
+        """Replace each document's vectors and rows; SQLite commits last, so it only ever names
+        chunks whose vectors were written (re-running an interrupted ingest completes it)."""
+        nodes: list[TextNode] = []
+        row = 0
+        for doc, chunks in batch:
+            for ch in chunks:
+                node = TextNode(
+                    id_=ch.id, text=ch.text, embedding=embeddings[row].tolist(),
+                    metadata={"doc_id": doc.id, "source": doc.source, "date_ord": date_ord(doc.date),
+                              "start": ch.start, "end": ch.end},
+                    excluded_embed_metadata_keys=[], excluded_llm_metadata_keys=[],
+                )
+                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.id)
+                nodes.append(node)
+                row += 1
+        with self._lock:
+            for doc, _ in batch:
+                self.vectors.delete(ref_doc_id=doc.id)
+            for i in range(0, len(nodes), 1000):
+                self.vectors.add(nodes[i : i + 1000])
+            with self.db:
+                for doc, chunks in batch:
+                    self.db.execute("DELETE FROM documents WHERE id=?", (doc.id,))
+                    self.db.execute(
+                        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                        (doc.id, doc.title, doc.date, doc.source, doc.url, doc.content_hash, doc.text, doc.origin),
+                    )
+                    self.db.executemany(
+                        "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                        [(c.id, c.doc_id, c.index, c.start, c.end, c.text) for c in chunks],
+                    )
+                self._bump()
+
+    def remove(self, ids: Sequence[str]) -> list[str]:
+        """Delete statements (vectors first, then rows); returns the ids that existed."""
+        with self._lock:
+            present = list(self.hashes(ids))
+            for doc_id in present:
+                self.vectors.delete(ref_doc_id=doc_id)
+            if present:
+                with self.db:
+                    self.db.executemany("DELETE FROM documents WHERE id=?", [(i,) for i in present])
+                    self._bump()
+            return present
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()

@@ -1,0 +1,57 @@
+"""Term normalization shared by BM25 (store) and sentence scoring (answer).
+
+Why shared: the lexical evidence used to rank passages and to pick the quoted sentence must
+agree on what counts as the same word (lower-cased, stop words dropped, Snowball-stemmed).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nltk.stem.snowball import EnglishStemmer
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_STEMMER = EnglishStemmer()
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t don also us u.s the whose did does many much say said says tell told""".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
+def words(text: str) -> list[str]:
+    """Surface word tokens (case kept), for acronym and number matching."""
+    return _WORD.findall(text)
+
+
+def normalize_word(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Index/query terms: lower-cased, possessives and stop words dropped, stemmed."""
+    out: list[str] = []
+    for raw in words(text):
+        w = normalize_word(raw)
+        if w in STOPWORDS or not w:
+            continue
+        # Split hyphenated compounds ("U.S.-Czech", "F-35") but keep the whole too for exact hits.
+        parts = [p for p in re.split(r"[-']", w) if p]
+        out.append(stem(w))
+        if len(parts) > 1:
+            out.extend(stem(p) for p in parts if p not in STOPWORDS)
+    return out
