@@ -1,0 +1,505 @@
+"""The Gradio chat UI: ask, read the quoted sources, filter, add statements.
+
+Why this shape: the handlers are plain functions over an :class:`IndexLike` (so they are
+unit-tested with a fake index, no browser), all HTML comes from :mod:`statementqa.render`
+(escaping in one place), and every call into the index is serialized by one lock because
+answering and ingesting share the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import threading
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from statementqa.config import Settings
+from statementqa.models import Answer, Document, IndexStats, IngestSummary, Passage
+from statementqa.render import (
+    UploadOutcome,
+    answer_html,
+    answer_plain_text,
+    conversation_sources_html,
+    error_html,
+    esc,
+    esc_lines,
+    file_result_message,
+    index_panel_html,
+    streaming_html,
+    upload_results_html,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_EXAMPLES = 4
+
+
+class IndexLike(Protocol):
+    """The part of :class:`statementqa.api.Index` the UI uses."""
+
+    settings: Settings
+
+    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary: ...
+    def answer(self, question: str, **kwargs: Any) -> Answer: ...
+    def stream_answer(self, question: str, **kwargs: Any) -> Iterator[str | Answer]: ...
+    def retrieve(self, question: str, **kwargs: Any) -> list[Passage]: ...
+    def stats(self) -> IndexStats: ...
+    def sources(self) -> list[str]: ...
+    def document(self, doc_id: str) -> Document | None: ...
+
+
+@dataclass
+class Session:
+    """One browser tab's conversation: chat bubbles (HTML) and the answers behind them."""
+
+    messages: list[dict[str, str]] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+
+    def history(self) -> list[tuple[str, str]]:
+        """Previous turns for follow-up questions, oldest first."""
+        return [(a.question, a.text) for a in self.answers]
+
+
+class InputError(ValueError):
+    """A filter or question the user must fix (shown in the chat, nothing is asked)."""
+
+
+def parse_day(value: str | None, label: str) -> str | None:
+    """A date filter as ISO ``yyyy-mm-dd`` (or None); a clear message otherwise."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise InputError(f"The “{label}” date “{text}” is not a date: use YYYY-MM-DD.") from None
+
+
+def sanitize_filename(name: str) -> str:
+    """A safe basename for an uploaded file: no directories, no hidden files, no odd characters."""
+    base = unicodedata.normalize("NFKC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[^\w.\-]+", "_", base).strip("._-")
+    stem, dot, suffix = base.rpartition(".")
+    stem = stem.strip("._-")
+    if not (dot and stem and suffix):
+        return base[:110] or "upload"
+    return f"{stem[:100]}.{suffix[:10]}"
+
+
+def unique_destination(upload_dir: Path, name: str) -> Path:
+    """``upload_dir/name`` (suffixed ``-2``, ``-3``… if taken), guaranteed to stay inside ``upload_dir``."""
+    root = upload_dir.resolve()
+    safe = sanitize_filename(name)
+    stem, dot, suffix = safe.rpartition(".")
+    if not dot:
+        stem, suffix = safe, ""
+    candidate = root / safe
+    k = 2
+    while candidate.exists():
+        candidate = root / (f"{stem}-{k}.{suffix}" if suffix else f"{stem}-{k}")
+        k += 1
+    if candidate.resolve().parent != root:  # defence in depth: sanitize_filename already forbids this
+        raise InputError(f"Refusing to store “{name}” outside the upload folder.")
+    return candidate
+
+
+def _allowed_types(settings: Settings) -> set[str]:
+    return {t.lower() if t.startswith(".") else "." + t.lower() for t in settings.upload_types}
+
+
+class App:
+    """Handlers of the web UI around one index (thread-safe; one per server)."""
+
+    def __init__(self, index: IndexLike, settings: Settings | None = None, notice: str | None = None) -> None:
+        self.index = index
+        self.settings = settings or index.settings
+        self.notice = notice
+        self.lock = threading.RLock()
+        self._examples_key: tuple[int, int] | None = None
+        self._examples: list[str] = []
+
+    # ---- reading the index -------------------------------------------------------------------
+    def document(self, doc_id: str) -> Document | None:
+        with self.lock:
+            return self.index.document(doc_id)
+
+    def sources(self) -> list[str]:
+        with self.lock:
+            return sorted(self.index.sources())
+
+    def index_panel(self) -> str:
+        with self.lock:
+            stats = self.index.stats()
+        return index_panel_html(stats, self.notice)
+
+    def example_questions(self) -> list[str]:
+        """Questions that work on the current index, derived from what is indexed (cached per index size).
+
+        Why checked: a template filled from a statement's title is only shown if answering it
+        right now cites that statement, so an example never leads to a refusal.
+        """
+        with self.lock:
+            stats = self.index.stats()
+            key = (stats.statements, stats.chunks)
+            if key == self._examples_key:
+                return self._examples
+            examples: list[str] = []
+            for source in sorted(stats.sources, key=lambda s: -stats.sources[s]):
+                for p in self._statements_of(source):
+                    q = _question_from_title(p.title)
+                    if not q or q in examples:
+                        continue
+                    try:
+                        a = self.index.answer(q, sources=[source])
+                    except Exception:  # an example that cannot be answered is just not shown
+                        log.exception("example question failed: %s", q)
+                        continue
+                    if not a.refused and any(c.doc_id == p.doc_id for c in a.citations):
+                        examples.append(q)
+                        break
+                if len(examples) >= MAX_EXAMPLES:
+                    break
+            self._examples_key, self._examples = key, examples
+            return examples
+
+    def _statements_of(self, source: str, limit: int = 3) -> list[Passage]:
+        """A few statements of one issuing body (one passage each), found through retrieval."""
+        seen: set[str] = set()
+        out: list[Passage] = []
+        for p in self.index.retrieve(source, sources=[source], top_k=10):
+            if p.doc_id not in seen and p.title:
+                seen.add(p.doc_id)
+                out.append(p)
+            if len(out) == limit:
+                break
+        return out
+
+    # ---- asking ------------------------------------------------------------------------------
+    def respond(
+        self,
+        question: str,
+        session: Session,
+        issuers: list[str] | None,
+        since: str | None,
+        until: str | None,
+    ) -> Iterator[tuple[list[dict[str, str]], Session, str | None, str | None]]:
+        """Stream one answer into the chat: yields (messages, session, sources_html, plain_text).
+
+        ``None`` for sources/plain means "unchanged". A failure never escapes: it becomes an
+        error bubble and the conversation goes on.
+        """
+        question = (question or "").strip()
+        if not question:
+            return
+        session.messages.append({"role": "user", "content": f"<div>{esc_lines(question)}</div>"})
+        session.messages.append({"role": "assistant", "content": streaming_html("")})
+        yield list(session.messages), session, None, None
+        try:
+            kwargs = {
+                "sources": list(issuers) if issuers else None,
+                "since": parse_day(since, "From"),
+                "until": parse_day(until, "Until"),
+                "history": session.history() or None,
+            }
+            if kwargs["since"] and kwargs["until"] and kwargs["since"] > kwargs["until"]:
+                raise InputError("The “From” date is after the “Until” date: no statement can match.")
+            answer = yield from self._stream(question, kwargs, session)
+        except InputError as exc:
+            session.messages[-1] = {"role": "assistant", "content": _input_error_html(str(exc))}
+            yield list(session.messages), session, None, None
+            return
+        except Exception as exc:
+            log.exception("answering failed: %r", question)
+            detail = f"{type(exc).__name__}: {exc}"
+            session.messages[-1] = {"role": "assistant", "content": error_html(detail[:400])}
+            yield list(session.messages), session, None, None
+            return
+        session.answers.append(answer)
+        turn = len(session.answers)
+        session.messages[-1] = {"role": "assistant", "content": answer_html(answer, turn)}
+        yield (
+            list(session.messages),
+            session,
+            conversation_sources_html(session.answers, self.document),
+            answer_plain_text(answer),
+        )
+
+    def _stream(
+        self, question: str, kwargs: dict[str, Any], session: Session
+    ) -> Iterator[tuple[list[dict[str, str]], Session, str | None, str | None]]:
+        """Drive ``stream_answer``, updating the last bubble; returns the final Answer."""
+        with self.lock:
+            stream = self.index.stream_answer(question, **kwargs)
+        partial = ""
+        end = object()
+        while True:
+            with self.lock:  # held per step only: a dropped connection never leaves it locked
+                item = next(stream, end)
+            if item is end:
+                raise RuntimeError("the answer stream ended without an answer")
+            if isinstance(item, Answer):
+                return item
+            partial += str(item)
+            session.messages[-1] = {"role": "assistant", "content": streaming_html(partial)}
+            yield list(session.messages), session, None, None
+
+    # ---- adding statements -------------------------------------------------------------------
+    def add_files(self, paths: Sequence[str | Path] | None) -> list[UploadOutcome]:
+        """Validate, store (under a safe name in ``upload_dir``) and ingest uploaded files.
+
+        A rejected or broken file gets its own message and changes nothing else; files that
+        added nothing are removed again from the upload folder.
+        """
+        settings = self.settings
+        allowed = _allowed_types(settings)
+        limit = int(settings.upload_max_mb * 1024 * 1024)
+        outcomes: dict[Path, UploadOutcome] = {}
+        order: list[UploadOutcome | Path] = []
+        upload_dir = Path(settings.upload_dir)
+        for raw in paths or []:
+            src = Path(raw)
+            shown = src.name
+            suffix = Path(sanitize_filename(shown)).suffix.lower()
+            try:
+                size = src.stat().st_size
+            except OSError:
+                order.append(UploadOutcome(shown, False, "the upload did not arrive; try again."))
+                continue
+            if suffix not in allowed:
+                order.append(
+                    UploadOutcome(
+                        shown, False, f"rejected: “{suffix or 'no extension'}” files are not accepted "
+                        f"(allowed: {', '.join(sorted(allowed))})."
+                    )
+                )
+            elif size > limit:
+                order.append(
+                    UploadOutcome(
+                        shown, False, f"rejected: {size / 1048576:.1f} MB is over the "
+                        f"{settings.upload_max_mb:g} MB limit."
+                    )
+                )
+            elif size == 0:
+                order.append(UploadOutcome(shown, False, "rejected: the file is empty."))
+            else:
+                upload_dir.mkdir(parents=True, exist_ok=True)
+                dest = unique_destination(upload_dir, shown)
+                shutil.copyfile(src, dest)
+                outcomes[dest] = UploadOutcome(shown, False, "not ingested")
+                order.append(dest)
+        if outcomes:
+            self._ingest_uploads(outcomes)
+        return [outcomes[o] if isinstance(o, Path) else o for o in order]
+
+    def _ingest_uploads(self, outcomes: dict[Path, UploadOutcome]) -> None:
+        dests = list(outcomes)
+        try:
+            with self.lock:
+                summary = self.index.ingest(dests)
+        except Exception as exc:
+            log.exception("ingest of uploads failed")
+            for dest in dests:
+                outcomes[dest] = UploadOutcome(outcomes[dest].name, False, f"could not be ingested: {exc}")
+                dest.unlink(missing_ok=True)
+            return
+        by_path = {_norm(r.path): r for r in summary.files}
+        for dest in dests:
+            name = outcomes[dest].name
+            result = by_path.get(_norm(dest)) or by_path.get(dest.name)
+            if result is None:
+                issues = [i for i in summary.issues if _norm(i.path) in (_norm(dest), dest.name)]
+                msg = "; ".join(i.message for i in issues) or "no statement was found in this file."
+                outcomes[dest] = UploadOutcome(name, False, msg)
+                dest.unlink(missing_ok=True)
+                continue
+            stored = result.added + result.updated + result.unchanged
+            ok = stored > 0
+            msg = file_result_message(result)
+            if not ok:
+                msg = "nothing added — " + (
+                    "the file has problems (below)." if result.issues else "no statement was found."
+                )
+                dest.unlink(missing_ok=True)
+            outcomes[dest] = UploadOutcome(name, ok, msg, result)
+
+
+def _norm(path: str | Path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return str(path)
+
+
+def _input_error_html(message: str) -> str:
+    return f'<div class="sqa-answer sqa-input-error">{esc(message)}</div>'
+
+
+def _question_from_title(title: str, max_words: int = 14) -> str | None:
+    """A question about a statement, from its title (shortened to a readable length)."""
+    words = re.sub(r"\s+", " ", title or "").strip().split(" ")
+    if len(words) < 3:
+        return None
+    phrase = " ".join(words[:max_words]).rstrip(" ,;:.-–—")
+    return f"What was said about “{phrase}”?"
+
+
+# ---- the Gradio app ---------------------------------------------------------------------------
+
+CSS = """
+.sqa-answer p { margin: 0 0 .4em 0; }
+.sqa-refused .sqa-refusal-label { font-weight: 600; color: #b45309; margin-bottom: .3em; }
+.sqa-error, .sqa-input-error { color: #b91c1c; }
+.sqa-meta { font-size: .8em; opacity: .65; margin-top: .3em; }
+.sqa-notice { font-size: .85em; background: #fef3c7; color: #78350f; padding: .3em .5em; border-radius: 4px;
+  margin: .3em 0; }
+.sqa-refs { font-size: .9em; margin-top: .3em; }
+a.sqa-cite { font-weight: 600; text-decoration: none; }
+.sqa-source { border: 1px solid #d1d5db; border-radius: 6px; padding: .5em .7em; margin: .5em 0; }
+.sqa-source:target { border-color: #2563eb; box-shadow: 0 0 0 2px #93c5fd; }
+.sqa-source-title { font-weight: 600; }
+.sqa-byline { font-size: .85em; opacity: .75; }
+.sqa-context { margin: .4em 0 0 0; padding-left: .6em; border-left: 3px solid #d1d5db; font-size: .92em; }
+.sqa-context mark { background: #fde68a; color: inherit; padding: 0 .1em; }
+.sqa-turn-q { font-weight: 600; margin: .2em 0 .4em 0; }
+.sqa-uploads .sqa-upload-bad { color: #b91c1c; }
+.sqa-uploads .sqa-upload-ok { color: #15803d; }
+"""
+
+HEADER = (
+    "## statementqa — what did they actually say?\n"
+    "Answers come only from the indexed official statements. Every answer quotes its sources "
+    "verbatim; click a [n] marker to see the quote inside its paragraph. When the statements do "
+    "not say, the app says so."
+)
+
+
+def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings | None = None) -> Any:
+    """The Gradio Blocks app over ``index`` (``notice`` is shown in the index panel, e.g. first run)."""
+    import gradio as gr
+
+    app = App(index, settings, notice)
+    s = app.settings
+    allowed = ", ".join(sorted(_allowed_types(s)))
+
+    with gr.Blocks(title="statementqa", analytics_enabled=False, fill_width=True) as demo:
+        session = gr.State(Session)
+        gr.Markdown(HEADER)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=240):
+                with gr.Accordion("Filters (apply to every question)", open=True):
+                    issuers = gr.Dropdown(
+                        choices=app.sources(), value=[], multiselect=True, label="Issuing body",
+                        info="Empty = all", elem_id="sqa-issuers",
+                    )
+                    since = gr.DateTime(include_time=False, type="string", label="From", elem_id="sqa-since")
+                    until = gr.DateTime(include_time=False, type="string", label="Until", elem_id="sqa-until")
+                with gr.Accordion("Add statements", open=False):
+                    files = gr.File(
+                        file_count="multiple", type="filepath", elem_id="sqa-upload",
+                        label=f"Upload ({allowed}; up to {s.upload_max_mb:g} MB each)",
+                    )
+                    upload_result = gr.HTML(elem_id="sqa-upload-result")
+                with gr.Accordion("Index", open=True):
+                    index_panel = gr.HTML(app.index_panel, elem_id="sqa-index")
+            with gr.Column(scale=3, min_width=380):
+                chatbot = gr.Chatbot(
+                    elem_id="sqa-chat", height=520, label="Conversation", latex_delimiters=[],
+                    sanitize_html=True, allow_tags=False, feedback_options=None, buttons=[],
+                    placeholder="Ask about the indexed statements. Follow-up questions work too.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        show_label=False, placeholder="e.g. What did the minister announce?", scale=5,
+                        elem_id="sqa-question", max_lines=4,
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="sqa-ask")
+                    clear = gr.Button("New conversation", scale=1, min_width=80, elem_id="sqa-clear")
+                examples = gr.Dataset(
+                    components=[question], samples=[], label="Example questions (they work on this index)",
+                    elem_id="sqa-examples", samples_per_page=MAX_EXAMPLES,
+                )
+                plain = gr.Textbox(
+                    label="Last answer with citations, as plain text (copy into a report)", lines=6,
+                    max_lines=14, interactive=False, buttons=["copy"], elem_id="sqa-plain",
+                )
+            with gr.Column(scale=2, min_width=320):
+                sources_panel = gr.HTML(conversation_sources_html([], app.document), elem_id="sqa-sources")
+
+        def on_ask(
+            q: str, sess: Session, iss: list[str] | None, a: str | None, b: str | None
+        ) -> Iterator[Any]:
+            first = True
+            for msgs, new_sess, src_html, text in app.respond(q, sess, iss, a, b):
+                yield (
+                    msgs,
+                    new_sess,
+                    gr.skip() if src_html is None else src_html,
+                    gr.skip() if text is None else text,
+                    "" if first else gr.skip(),
+                )
+                first = False
+
+        ask_inputs = [question, session, issuers, since, until]
+        ask_outputs = [chatbot, session, sources_panel, plain, question]
+        ask.click(on_ask, ask_inputs, ask_outputs)
+        question.submit(on_ask, ask_inputs, ask_outputs)
+
+        def on_clear() -> tuple[Any, ...]:
+            return [], Session(), conversation_sources_html([], app.document), ""
+
+        clear.click(on_clear, None, [chatbot, session, sources_panel, plain])
+
+        def on_example(sample: list[str]) -> str:
+            return sample[0] if sample else ""
+
+        examples.click(on_example, examples, question).then(on_ask, ask_inputs, ask_outputs)
+
+        def refresh_examples() -> Any:
+            return gr.Dataset(samples=[[q] for q in app.example_questions()])
+
+        def on_upload(paths: list[str] | None, current: list[str] | None) -> tuple[Any, ...]:
+            outcomes = app.add_files(paths or [])
+            choices = app.sources()
+            keep = [c for c in (current or []) if c in choices]
+            return (
+                upload_results_html(outcomes),
+                gr.Dropdown(choices=choices, value=keep),
+                app.index_panel(),
+                None,
+            )
+
+        files.upload(on_upload, [files, issuers], [upload_result, issuers, index_panel, files]).then(
+            refresh_examples, None, examples
+        )
+        demo.load(refresh_examples, None, examples)
+    return demo
+
+
+def launch(index: IndexLike, *, notice: str | None = None, settings: Settings | None = None,
+           block: bool = True) -> Any:
+    """Serve the UI on ``ui_host:ui_port`` (loopback by default), with basic auth if configured."""
+    s = settings or index.settings
+    if bool(s.ui_auth_user) != bool(s.ui_auth_password):
+        raise SystemExit("Set both STATEMENTQA_UI_AUTH_USER and STATEMENTQA_UI_AUTH_PASSWORD, or neither.")
+    auth = (s.ui_auth_user, s.ui_auth_password) if s.ui_auth_user and s.ui_auth_password else None
+    demo = build_ui(index, notice=notice, settings=s)
+    demo.queue(default_concurrency_limit=2)
+    kwargs: dict[str, Any] = {
+        "server_name": s.ui_host,
+        "server_port": s.ui_port,
+        "share": False,
+        "auth": auth,
+        "css": CSS,
+        # Gradio's own cap stops oversized uploads before they reach the disk; add_files checks too.
+        "max_file_size": int(s.upload_max_mb * 1024 * 1024),
+        "prevent_thread_lock": not block,
+        "ssr_mode": False,
+    }
+    demo.launch(**kwargs)
+    return demo

@@ -1,0 +1,221 @@
+"""UI handlers over a fake index: streaming, filters, follow-ups, failures, uploads, examples."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from uikit import answered, cite, make_doc, passage
+
+from statementqa.config import Settings
+from statementqa.models import Answer, Document, FileResult, IndexStats, IngestIssue, IngestSummary, Passage
+from statementqa.ui import App, InputError, Session, parse_day, sanitize_filename, unique_destination
+
+DOC = make_doc("Intro.\n\nThe minister said the bridge reopens on 3 March.\n\nEnd.", id="d1",
+               title="Minister on bridge reopening", source="Ministry of Examples")
+
+
+class FakeIndex:
+    """Records calls; answers every question with one citation of DOC (or fails on demand)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.calls: list[dict[str, Any]] = []
+        self.fail: Exception | None = None
+        self.docs: dict[str, Document] = {DOC.id: DOC}
+        self.ingested: list[list[Path]] = []
+
+    def stream_answer(self, question: str, **kw: Any) -> Iterator[str | Answer]:
+        self.calls.append({"question": question, **kw})
+        if self.fail:
+            raise self.fail
+        yield "The bridge reopens "
+        yield "on 3 March [1]."
+        yield answered(question, "The bridge reopens on 3 March [1].",
+                       [cite(DOC, "The minister said the bridge reopens on 3 March.")])
+
+    def answer(self, question: str, **kw: Any) -> Answer:
+        *_, last = self.stream_answer(question, **kw)
+        assert isinstance(last, Answer)
+        return last
+
+    def retrieve(self, question: str, **kw: Any) -> list[Passage]:
+        return [passage(d, d.text) for d in self.docs.values() if d.source in (kw.get("sources") or [d.source])]
+
+    def stats(self) -> IndexStats:
+        sources: dict[str, int] = {}
+        for d in self.docs.values():
+            sources[d.source] = sources.get(d.source, 0) + 1
+        return IndexStats(statements=len(self.docs), chunks=3 * len(self.docs), sources=sources)
+
+    def sources(self) -> list[str]:
+        return sorted({d.source for d in self.docs.values()})
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.docs.get(doc_id)
+
+    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
+        paths = [Path(p) for p in paths]
+        self.ingested.append(paths)
+        files = []
+        for p in paths:
+            try:
+                rows = [json.loads(line) for line in p.read_text().splitlines() if line.strip()]
+            except json.JSONDecodeError as exc:
+                files.append(FileResult(path=str(p), failed=1,
+                                        issues=[IngestIssue(path=str(p), line=1, message=str(exc))]))
+                continue
+            for r in rows:
+                self.docs[r["id"]] = Document(**r)
+            files.append(FileResult(path=str(p), added=len(rows)))
+        return IngestSummary(added=sum(f.added for f in files), files=files)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(index_dir=tmp_path / "index", upload_dir=tmp_path / "uploads", upload_max_mb=0.01,
+                    _env_file=None)
+
+
+@pytest.fixture
+def app(settings: Settings) -> App:
+    return App(FakeIndex(settings), settings)
+
+
+def run(app: App, question: str, session: Session, **kw: Any) -> list[tuple]:
+    return list(app.respond(question, session, kw.get("issuers"), kw.get("since"), kw.get("until")))
+
+
+def test_answer_streams_then_shows_linked_answer_and_sources(app: App):
+    session = Session()
+    steps = run(app, "When does the bridge reopen?", session)
+    bubbles = [msgs[-1]["content"] for msgs, *_ in steps]
+    assert "sqa-streaming" in bubbles[0]
+    assert any("The bridge reopens </p>" not in b and "The bridge reopens" in b and "sqa-streaming" in b
+               for b in bubbles[1:-1])
+    msgs, sess, sources, plain = steps[-1]
+    assert 'href="#sqa-t1-s1"' in msgs[-1]["content"] and "sqa-streaming" not in msgs[-1]["content"]
+    assert 'id="sqa-t1-s1"' in sources and "<mark>" in sources
+    assert "Minister on bridge reopening" in plain and [m["role"] for m in msgs] == ["user", "assistant"]
+    assert all(s is None for *_, s, _p in steps[:-1])  # panels only change once the answer is final
+
+
+def test_filters_and_history_reach_the_api(app: App):
+    session = Session()
+    run(app, "When does the bridge reopen?", session, issuers=["Ministry of Examples"],
+        since="2024-01-01", until="2024-12-31")
+    run(app, "and who said it?", session)
+    first, follow = app.index.calls
+    assert first["sources"] == ["Ministry of Examples"]
+    assert (first["since"], first["until"]) == ("2024-01-01", "2024-12-31")
+    assert first["history"] is None
+    assert follow["history"] == [("When does the bridge reopen?", "The bridge reopens on 3 March [1].")]
+    assert follow["sources"] is None
+
+
+def test_bad_dates_are_explained_and_nothing_is_asked(app: App):
+    session = Session()
+    *_, (msgs, *_rest) = run(app, "q", session, since="30/05/2024")
+    assert "is not a date" in msgs[-1]["content"] and "YYYY-MM-DD" in msgs[-1]["content"]
+    *_, (msgs, *_rest) = run(app, "q", session, since="2024-06-01", until="2024-05-01")
+    assert "after" in msgs[-1]["content"]
+    assert app.index.calls == [] and session.answers == []
+    assert parse_day("2024-05-30", "x") == "2024-05-30" and parse_day(" ", "x") is None
+    with pytest.raises(InputError):
+        parse_day("yesterday", "From")
+
+
+def test_failure_inside_answering_becomes_a_chat_error_and_the_app_goes_on(app: App):
+    session = Session()
+    app.index.fail = RuntimeError("vector store unavailable")
+    *_, (msgs, *_rest) = run(app, "q1", session)
+    assert "Something went wrong" in msgs[-1]["content"] and "vector store unavailable" in msgs[-1]["content"]
+    assert session.answers == []
+    app.index.fail = None
+    *_, (msgs, _s, sources, _p) = run(app, "q2", session)
+    assert "3 March" in msgs[-1]["content"] and len(msgs) == 4 and sources
+    assert app.lock.acquire(blocking=False)  # nothing left the lock held
+
+
+def test_empty_question_does_nothing(app: App):
+    assert run(app, "   ", Session()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd.jsonl", "passwd.jsonl"),
+        ("..\\..\\win.ini.txt", "win.ini.txt"),
+        ('<img src=x onerror="a()">.jsonl', "img_src_x_onerror_a.jsonl"),
+        (".hidden.md", "hidden.md"),
+        ("..", "upload"),
+        ("Prohlášení MZV.txt", "Prohlášení_MZV.txt"),
+    ],
+)
+def test_upload_names_are_sanitized(name: str, expected: str):
+    assert sanitize_filename(name) == expected
+
+
+def test_upload_destination_never_escapes_and_never_overwrites(tmp_path: Path):
+    first = unique_destination(tmp_path, "../a.jsonl")
+    assert first == tmp_path.resolve() / "a.jsonl"
+    first.write_text("x")
+    assert unique_destination(tmp_path, "/abs/a.jsonl") == tmp_path.resolve() / "a-2.jsonl"
+
+
+def _statement(i: int, source: str = "Uploads Ministry") -> str:
+    return json.dumps({"id": f"up-{i}", "title": f"Upload {i}", "source": source, "text": f"Text {i}."})
+
+
+def test_uploads_are_validated_stored_and_ingested(app: App, settings: Settings, tmp_path: Path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    good = incoming / "new.jsonl"
+    good.write_text(_statement(1) + "\n")
+    broken = incoming / "broken.jsonl"
+    broken.write_text("{not json\n")
+    exe = incoming / "tool.exe"
+    exe.write_text("MZ")
+    big = incoming / "big.txt"
+    big.write_text("x" * 20_000)  # over the 0.01 MB limit
+    empty = incoming / "empty.md"
+    empty.write_text("")
+    outcomes = app.add_files([good, broken, exe, big, empty, incoming / "vanished.txt"])
+    by_name = {o.name: o for o in outcomes}
+    assert [o.name for o in outcomes] == ["new.jsonl", "broken.jsonl", "tool.exe", "big.txt", "empty.md",
+                                         "vanished.txt"]
+    assert by_name["new.jsonl"].ok and by_name["new.jsonl"].message.startswith("1 added")
+    assert not by_name["broken.jsonl"].ok and by_name["broken.jsonl"].result.issues
+    assert "not accepted" in by_name["tool.exe"].message and ".jsonl" in by_name["tool.exe"].message
+    assert "limit" in by_name["big.txt"].message and "empty" in by_name["empty.md"].message
+    assert "did not arrive" in by_name["vanished.txt"].message
+    # only accepted files were handed to ingest, and only the good one stays in the upload folder
+    assert [p.name for p in app.index.ingested[0]] == ["new.jsonl", "broken.jsonl"]
+    assert sorted(p.name for p in Path(settings.upload_dir).iterdir()) == ["new.jsonl"]
+    assert "Uploads Ministry" in app.sources()
+    assert "<b>2</b> statements" in app.index_panel()
+
+
+def test_a_failing_ingest_reports_every_file_and_keeps_nothing(app: App, settings: Settings, tmp_path: Path):
+    f = tmp_path / "a.jsonl"
+    f.write_text(_statement(2) + "\n")
+
+    def boom(paths: Sequence[Path], progress: bool = False) -> IngestSummary:
+        raise OSError("disk full")
+
+    app.index.ingest = boom  # type: ignore[method-assign]
+    (outcome,) = app.add_files([f])
+    assert not outcome.ok and "disk full" in outcome.message
+    assert list(Path(settings.upload_dir).iterdir()) == []
+
+
+def test_example_questions_come_from_indexed_titles_and_are_checked(app: App):
+    examples = app.example_questions()
+    assert examples == ["What was said about “Minister on bridge reopening”?"]
+    app.index.docs["d2"] = make_doc("Other text.", id="d2", title="Second statement title here", source="Other")
+    # the fake cites DOC for every question, so a statement it never cites gives no example
+    assert app.example_questions() == ["What was said about “Minister on bridge reopening”?"]
+    assert app._examples_key == (2, 6)
