@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from llama_index.core.utils import globals_helper
 
@@ -20,7 +21,7 @@ from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import keep_verified
 from statementqa.store import LexicalIndex
-from statementqa.textutil import STOPWORDS, normalize_word, stem, terms, words
+from statementqa.textutil import STOPWORDS, query_acronyms, stem, terms, words
 
 GetText = Callable[[str], "str | None"]
 
@@ -74,8 +75,7 @@ def classify(question: str) -> str:
 
 
 def parse_question(question: str) -> Question:
-    acronyms = [w.rstrip("s") if w.endswith("s") and w[:-1].isupper() else w
-                for w in words(question) if 2 <= len(w) <= 7 and sum(c.isupper() for c in w) >= 2]
+    acronyms = query_acronyms(question)
     return Question(text=question, terms=list(dict.fromkeys(terms(question))), kind=classify(question),
                     acronyms=acronyms)
 
@@ -146,15 +146,15 @@ def _coverage(q: Question, text: str, lex: LexicalIndex) -> float:
         return 0.0
     present = set(terms(text))
     total = hit = 0.0
-    acr_stems = {stem(normalize_word(a)) for a in q.acronyms}
+    acronyms = {stem(a): a for a in q.acronyms}
     for t in q.terms:
         w = lex.idf(t)
         total += w
         if t in present:
             hit += w
-        elif t in acr_stems or t.rstrip("s") in acr_stems:
-            acr = next(a for a in q.acronyms if stem(normalize_word(a)) in (t, t.rstrip("s")))
-            if _acronym_hit(acr, text):
+        else:
+            acr = acronyms.get(t) or acronyms.get(t.rstrip("s"))
+            if acr and _acronym_hit(acr, text):
                 hit += w
     return hit / total if total else 0.0
 
@@ -173,16 +173,33 @@ def _dense_support(p: Passage) -> float:
     return min(1.0, max(0.0, (p.dense_score - 0.2) / 0.45))
 
 
-def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex) -> list[Candidate]:
+@lru_cache(maxsize=2048)
+def _doc_sentences(doc_id: str, text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
+
+
+def _passage_sentences(p: Passage, get_text: GetText) -> list[tuple[int, int, str]]:
+    """Whole sentences of the statement that overlap the passage (a chunk may start mid-sentence),
+    as (start, end, text) with offsets into the full stored text."""
+    text = get_text(p.doc_id)
+    if text is None:
+        return []
+    return [(s, e, text[s:e]) for s, e in _doc_sentences(p.doc_id, text) if s < p.end and e > p.start]
+
+
+def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_text: GetText) -> list[Candidate]:
     cands: list[Candidate] = []
+    seen: set[tuple[str, int]] = set()
     for rank, p in enumerate(passages):
         ctx = _coverage(q, p.title + "\n" + p.text, lex)
         dense = _dense_support(p)
-        for s, e in sentence_spans(p.text):
-            sent = p.text[s:e]
+        for s, e, sent in _passage_sentences(p, get_text):
+            if (p.doc_id, s) in seen:
+                continue
+            seen.add((p.doc_id, s))
             cov = _coverage(q, sent, lex)
             score = 0.5 * cov + 0.2 * ctx + 0.3 * dense + _kind_bonus(q.kind, sent) - 0.02 * rank
-            cands.append(Candidate(p, p.start + s, p.start + e, sent, cov, ctx, score))
+            cands.append(Candidate(p, s, e, sent, cov, ctx, score))
     cands.sort(key=lambda c: -c.score)
     return cands
 
@@ -254,10 +271,11 @@ def refusal(question: str, passages: list[Passage], reason: str | None = None, s
     return Answer(question=question, text=text, refused=True, passages=passages, notice=reason, support=support)
 
 
-def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex, settings: Settings) -> Answer:
+def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex, settings: Settings,
+                      get_text: GetText) -> Answer:
     """Quote the best-supported sentence(s) or refuse when support is below the threshold."""
     q = parse_question(question)
-    cands = rank_sentences(q, passages, lex)
+    cands = rank_sentences(q, passages, lex, get_text)
     if not cands:
         return refusal(question, passages)
     best = cands[0]

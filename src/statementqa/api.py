@@ -178,12 +178,15 @@ class Index:
         else:
             query, notice = answer_stage.resolve_followup(question, history)
             passages = self.retriever.retrieve(query, filters, top_k)
-            ans = answer_stage.extractive_answer(question, passages, self.store.lexical(), self.settings)
+            ans = self._extractive(question, passages)
             if notice:
                 ans = ans.model_copy(update={"notice": notice if not ans.refused else
                                              f"{notice} The follow-up could not be resolved from the statements."})
         ans = answer_stage.finalize(ans, self.store.text)
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
+
+    def _extractive(self, question: str, passages: list[Passage]) -> Answer:
+        return answer_stage.extractive_answer(question, passages, self.store.lexical(), self.settings, self.store.text)
 
     def _llm_answer(self, question: str, filters: Filters, top_k: int | None, history: History,
                     on_token: object) -> Answer:
@@ -200,7 +203,7 @@ class Index:
             return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
                                              on_token=on_token)  # type: ignore[arg-type]
         except llm_stage.LLMError as exc:
-            ans = answer_stage.extractive_answer(standalone, passages, self.store.lexical(), self.settings)
+            ans = self._extractive(standalone, passages)
             return ans.model_copy(update={"notice": f"LLM unavailable ({exc}); showing the extractive answer."})
 
     # --- maintenance ---------------------------------------------------------------------------

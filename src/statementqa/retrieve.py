@@ -66,11 +66,13 @@ class Retriever:
         s = self.settings
         k = top_k or s.top_k
         w = weights or Weights(s.weight_bm25, s.weight_dense)
+        lex = self.store.lexical()
+        query = lex.expand(question)
         dense: dict[str, float] = {}
+        qvec = self.embedder.embed([query])[0]
         if w.dense > 0:
-            qvec = self.embedder.embed([question])[0]
             dense = dict(self.store.dense_search(qvec, s.candidates, filters))
-        lexical = dict(self.store.lexical().search(question, s.candidates, filters)) if w.bm25 > 0 else {}
+        lexical = dict(lex.search(query, s.candidates, filters)) if w.bm25 > 0 else {}
         fused = fuse(dense, lexical, w)
         ranked = sorted(fused, key=lambda c: -fused[c])
         records = self.store.chunk_records(ranked[: max(k * 4, 20)])
@@ -84,7 +86,13 @@ class Retriever:
         order = temporal_order(question)
         if order:
             passages = _by_date(passages, order)
-        return passages[:k]
+        passages = passages[:k]
+        missing = [p.chunk_id for p in passages if p.dense_score is None]
+        if missing:  # the answerer's support needs a dense similarity for every passage
+            sims = self.store.similarities(qvec, missing)
+            passages = [p.model_copy(update={"dense_score": sims.get(p.chunk_id)}) if p.dense_score is None else p
+                        for p in passages]
+        return passages
 
 
 def _by_date(passages: list[Passage], order: str) -> list[Passage]:

@@ -13,7 +13,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,7 +33,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from statementqa.config import Settings
 from statementqa.models import Chunk, Document, IndexStats
-from statementqa.textutil import terms
+from statementqa.textutil import initialisms, query_acronyms, terms
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -86,12 +86,22 @@ def date_ord(iso: str | None) -> int:
     return int(iso.replace("-", ""))
 
 
+def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """acronym → its most frequent spelled-out phrase in the corpus (ties: the shorter phrase)."""
+    counts: dict[str, Counter[str]] = {}
+    for text in texts:
+        for initials, phrase in initialisms(text):
+            counts.setdefault(initials, Counter())[phrase.lower()] += 1
+    return {a: min(c.items(), key=lambda kv: (-kv[1], len(kv[0])))[0] for a, c in counts.items()}
+
+
 class LexicalIndex:
     """BM25 over chunk texts plus the term statistics the answerer needs (document frequencies)."""
 
     def __init__(self, bm25: bm25s.BM25, chunk_ids: list[str], sources: list[str], dates: np.ndarray,
-                 df: dict[str, int], generation: int) -> None:
+                 df: dict[str, int], generation: int, acronyms: dict[str, str] | None = None) -> None:
         self.bm25 = bm25
+        self.acronyms = acronyms or {}
         self.chunk_ids = chunk_ids
         self.sources = np.array(sources, dtype=object)
         self.dates = dates
@@ -108,14 +118,15 @@ class LexicalIndex:
             bm25.index(tokens, show_progress=False)
         df = Counter(t for toks in tokens for t in set(toks) if t)
         return cls(bm25, [r[0] for r in rows], [r[2] for r in rows],
-                   np.array([date_ord(r[3]) for r in rows], dtype=np.int64), dict(df), generation)
+                   np.array([date_ord(r[3]) for r in rows], dtype=np.int64), dict(df), generation,
+                   mine_acronyms(text for _, text, _, _ in rows))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if self.n:
             self.bm25.save(str(folder), show_progress=False)
         meta = {"generation": self.generation, "chunk_ids": self.chunk_ids, "sources": self.sources.tolist(),
-                "dates": self.dates.tolist(), "df": self.df}
+                "dates": self.dates.tolist(), "df": self.df, "acronyms": self.acronyms}
         tmp = folder / "meta.json.tmp"
         tmp.write_text(json.dumps(meta), encoding="utf-8")
         tmp.replace(folder / "meta.json")  # written last: a half-saved index is seen as stale
@@ -128,7 +139,13 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
         return cls(bm25, meta["chunk_ids"], meta["sources"], np.array(meta["dates"], dtype=np.int64),
-                   meta["df"], int(meta["generation"]))
+                   meta["df"], int(meta["generation"]), meta.get("acronyms", {}))
+
+    def expand(self, question: str) -> str:
+        """The question plus the spelled-out form of acronyms it uses, as mined from the corpus."""
+        extra = [self.acronyms[a] for a in query_acronyms(question) if a in self.acronyms]
+        extra = [e for e in extra if e.lower() not in question.lower()]
+        return f"{question} ({'; '.join(extra)})" if extra else question
 
     def idf(self, term: str) -> float:
         """Smoothed IDF; unseen terms get the maximum (they are the most specific)."""
@@ -301,6 +318,17 @@ class Store:
         known = set(self.chunk_records(ids)) if ids else set()
         # llama-index reports exp(-distance); cosine distance = 1 - cos.
         return [(i, 1.0 + float(np.log(max(s, 1e-12)))) for i, s in zip(ids, sims, strict=False) if i in known]
+
+    def similarities(self, embedding: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
+        """Cosine of the query to given chunks (for passages only BM25 found: support needs both)."""
+        if not chunk_ids:
+            return {}
+        got = self.vectors.client.get(ids=list(chunk_ids), include=["embeddings"])
+        vecs = got.get("embeddings")
+        if vecs is None or len(vecs) == 0:
+            return {}
+        mat = np.asarray(vecs, dtype=np.float32)
+        return {cid: float(v) for cid, v in zip(got["ids"], mat @ embedding, strict=True)}
 
     @staticmethod
     def _chroma_filters(f: Filters) -> MetadataFilters | None:

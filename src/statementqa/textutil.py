@@ -55,3 +55,43 @@ def terms(text: str) -> list[str]:
         if len(parts) > 1:
             out.extend(stem(p) for p in parts if p not in STOPWORDS)
     return out
+
+
+_CAP_RUN = re.compile(r"\b[A-Z][A-Za-z’'\-]*(?:\s+(?:(?:of|and|the|for|on|to|in|&)\s+)*[A-Z][A-Za-z’'\-]*)+")
+_ACRONYM_TOKEN = re.compile(r"^[A-Za-z]{2,8}$")
+_LINKERS = {"of", "and", "the", "for", "on", "to", "in", "&"}
+
+
+def initialisms(text: str) -> list[tuple[str, str]]:
+    """(initials, phrase) for every run of capitalized words, e.g. ("mou", "Memorandum of Understanding").
+
+    Why mine them from the corpus: analysts type "MoU", "FIMI", "EDA"; statements spell them out.
+    A map learned from the indexed text generalizes to acronyms no list anticipates.
+    """
+    out: list[tuple[str, str]] = []
+    for m in _CAP_RUN.finditer(text):
+        ws = m.group().split()
+        for i in range(len(ws)):
+            if ws[i].lower() in _LINKERS:
+                continue
+            for j in range(i + 2, min(len(ws), i + 6) + 1):
+                if ws[j - 1].lower() in _LINKERS:
+                    continue
+                phrase = ws[i:j]
+                caps = "".join(w[0] for w in phrase if w.lower() not in _LINKERS).lower()
+                full = "".join(w[0] for w in phrase).lower()
+                name = " ".join(phrase)
+                out.append((caps, name))
+                if full != caps:
+                    out.append((full, name))
+    return out
+
+
+def query_acronyms(question: str) -> list[str]:
+    """Acronym-like tokens a user typed ("MoUs" → "mou", "NATO" → "nato")."""
+    found: list[str] = []
+    for w in words(question):
+        base = w[:-1] if w.endswith("s") and sum(c.isupper() for c in w[:-1]) >= 2 else w
+        if _ACRONYM_TOKEN.match(base) and sum(c.isupper() for c in base) >= 2:
+            found.append(base.lower())
+    return found

@@ -1,0 +1,127 @@
+"""Command line: ``statementqa ingest | ask | remove | stats`` (typer).
+
+Why exit codes matter here: scripts and CI chain these commands, so a missing path or a failed
+input must be visible as a non-zero status, while the rest of the batch still lands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from statementqa.config import apply_offline_environment
+
+apply_offline_environment()
+
+from statementqa.api import open_index  # noqa: E402
+from statementqa.models import Answer  # noqa: E402
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Question answering over official statements, with verified quoted citations.")
+
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder (default: settings' index_dir).")]
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.jsonl .txt .md .html .pdf).")],
+    index: IndexOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Add or update statements; unchanged ones are skipped. Exit 1 if any input failed, 2 if a path is missing."""
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        _err(f"error: {p}: no such file or directory")
+    present = [p for p in paths if p.exists()]
+    if present:
+        ix = open_index(index)
+        summary = ix.ingest(present, progress=not quiet and sys.stderr.isatty())
+        for issue in summary.issues:
+            _err(f"error: {issue}")
+        typer.echo(summary.line())
+        ix.close()
+        if summary.failed and not missing:
+            raise typer.Exit(1)
+    if missing:
+        raise typer.Exit(2)
+
+
+def _print_answer(ans: Answer) -> None:
+    typer.echo(ans.text)
+    if ans.notice:
+        typer.echo(f"\nNote: {ans.notice}")
+    for c in ans.citations:
+        where = f" <{c.url}>" if c.url else ""
+        typer.echo(f"\n[{c.n}] {c.title} — {c.source}, {c.date or 'undated'}{where}\n    "
+                   f"chars {c.start}-{c.end} of {c.doc_id}: {c.quote}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    index: IndexOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only statements from this issuer.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only statements dated on/after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only statements dated on/before YYYY-MM-DD.")] = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", help="Passages to retrieve.")] = None,
+    llm: Annotated[bool | None, typer.Option("--llm/--no-llm", help="Force the LLM on or off.")] = None,
+) -> None:
+    """Answer a question with quoted, cited passages (or say the statements do not say)."""
+    ix = open_index(index)
+    if ix.stats().statements == 0:
+        _err(f"error: index {ix.path} is empty: run `statementqa ingest PATH --index {ix.path}` first")
+        raise typer.Exit(1)
+    try:
+        if as_json:
+            ans = ix.answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm)
+            typer.echo(ans.model_dump_json(indent=2))
+            return
+        final: Answer | None = None
+        streamed = False
+        for item in ix.stream_answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm):
+            if isinstance(item, Answer):
+                final = item
+            elif sys.stdout.isatty():
+                streamed = True
+                typer.echo(item, nl=False)
+        if final is not None:
+            if streamed:
+                typer.echo("\n" + "-" * 40)
+            _print_answer(final)
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def remove(ids: Annotated[list[str], typer.Argument(help="Statement ids.")], index: IndexOpt = None) -> None:
+    """Delete statements (and all their chunks) by id."""
+    ix = open_index(index)
+    n = ix.remove(ids)
+    typer.echo(f"{n} statement(s) removed")
+    if n < len(set(ids)):
+        _err("warning: some ids were not in the index")
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(index: IndexOpt = None) -> None:
+    """Counts: statements, chunks, sources, date range."""
+    typer.echo(json.dumps(open_index(index).stats().model_dump(), indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
