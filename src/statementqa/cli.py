@@ -1,4 +1,4 @@
-"""Command line: ``statementqa ingest | ask | remove | stats`` (typer).
+"""Command line: ``statementqa ingest | ask | remove | stats | eval`` (typer).
 
 Why exit codes matter here: scripts and CI chain these commands, so a missing path or a failed
 input must be visible as a non-zero status, while the rest of the batch still lands.
@@ -117,6 +117,28 @@ def remove(ids: Annotated[list[str], typer.Argument(help="Statement ids.")], ind
 def stats(index: IndexOpt = None) -> None:
     """Counts: statements, chunks, sources, date range."""
     typer.echo(json.dumps(open_index(index).stats().model_dump(), indent=2))
+
+
+@app.command("eval")
+def eval_(
+    set_name: Annotated[str, typer.Option("--set", help="Eval set named in evals/sets.toml.")] = "default",
+    index: Annotated[Path | None, typer.Option(
+        "--index", help="Use this existing index (default: build or reuse the content-keyed eval index).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N questions of the set.")] = None,
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        "--compare", help="Show what changed between two reports (folders or report.json): A B.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Report folder (default evals/reports/<time>).")] = None,
+    gate: Annotated[bool, typer.Option("--gate", help="Exit 1 if a metric falls below the baseline.")] = False,
+    judge: Annotated[bool | None, typer.Option(
+        "--judge/--no-judge", help="LLM-judged metrics (default: when an LLM is configured).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run an eval set offline and write report.json/report.md/charts. Exit 1 = gate failed, 2 = bad input."""
+    from statementqa.eval import main_eval
+
+    pair = compare if compare and all(compare) else None
+    raise typer.Exit(main_eval(set_name, index_dir=index, limit=limit, compare=pair, out_dir=out, gate=gate,
+                               judge=judge, progress=not quiet and sys.stderr.isatty()))
 
 
 def main() -> None:
