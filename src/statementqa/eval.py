@@ -18,6 +18,7 @@ import math
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 import tomllib
@@ -1099,17 +1100,17 @@ def main_eval(
         report = run_eval(set_name, index_dir=index_dir, limit=limit, out_dir=out_dir, progress=progress,
                           judge=judge)
     except EvalInputError as exc:
-        print(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     print(summary_lines(report))
     if gate:
         base = baseline_path(set_name)
         if not base.exists():
-            print(f"error: no baseline at {base}")
+            print(f"error: no baseline at {base}", file=sys.stderr)
             return 2
         failures = check_against_baseline(report.overall, load_report(base).overall)
         for f in failures:
-            print(f"GATE FAILED: {f}")
+            print(f"GATE FAILED: {f}", file=sys.stderr)
         return 1 if failures else 0
     return 0
 
