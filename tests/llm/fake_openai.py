@@ -4,9 +4,9 @@ Why a real HTTP server: the product talks to LLM servers through the real ``open
 the tests must too (headers, SSE framing, status codes, timeouts) — a mocked client would test
 nothing of that. Each test scripts the replies it needs; nothing leaves the machine.
 
-Reuse from another test folder (tests/<area>/ is importable as ``<area>``; this one as ``llm``)::
+Reuse from another test folder (the repo root is on pytest's pythonpath)::
 
-    from llm.fake_openai import FakeOpenAI, Reply
+    from tests.llm.fake_openai import FakeOpenAI, Reply
 
     @pytest.fixture
     def fake_openai():
@@ -249,9 +249,13 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def llm_settings_for(server: FakeOpenAI | str, **overrides: Any) -> Settings:
-    """Settings that point the LLM path at ``server`` with small timeouts, ignoring the environment."""
-    base = Settings(_env_file=None)  # type: ignore[call-arg]
+def llm_settings_for(server: FakeOpenAI | str, base: Settings | None = None, **overrides: Any) -> Settings:
+    """Settings that point the LLM path at ``server`` with small timeouts, ignoring the environment.
+
+    ``base`` keeps another fixture's settings (index folder, collection) and changes only the LLM ones.
+    """
+    if base is None:
+        base = Settings(_env_file=None)  # type: ignore[call-arg]
     values: dict[str, Any] = {
         "llm_base_url": server if isinstance(server, str) else server.url,
         "llm_api_key": "test-key",

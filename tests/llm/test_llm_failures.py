@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from llm.conftest import Corpus
-from llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
 from statementqa.llm import LLMError, condense_question, generate_answer
+from tests.llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
+from tests.llm.passages import Corpus
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
 GOOD = Reply.answer("17 such memoranda have been signed [1].", [(1, SEVENTEEN)])

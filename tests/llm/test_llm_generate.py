@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from llm.conftest import Corpus
-from llm.fake_openai import FakeOpenAI, Reply
 from statementqa.config import Settings
 from statementqa.llm import LLMError, generate_answer
 from statementqa.models import Answer
+from tests.llm.fake_openai import FakeOpenAI, Reply
+from tests.llm.passages import Corpus
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
 GOOD = "17 — the US has signed 17 such memoranda as of 30 May 2024 [1]."

@@ -1,0 +1,77 @@
+"""End to end through ``Index.answer``/``stream_answer`` with the seed index and a scripted server.
+
+The scripted model reads the passages it is sent, as a real one would: it answers from whichever
+numbered passage holds the 17th-memorandum sentence, re-typing the quote with straight apostrophes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from statementqa import Answer, Index
+from tests.llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
+
+QUESTION = "How many memoranda of understanding on disinformation has the US signed?"
+SENTENCE = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
+
+
+def reads_passages(body: dict) -> Reply:
+    prompt = "\n".join(m["content"] for m in body["messages"])
+    for m in re.finditer(r'<passage n="(\d+)"[^>]*>(.*?)</passage>', prompt, re.DOTALL):
+        if SENTENCE in m.group(2):
+            n = int(m.group(1))
+            return Reply.answer(
+                f"17 — the US has signed 17 such memoranda as of 30 May 2024 [{n}].",
+                [(n, SENTENCE.replace("’", "'"))],
+            )
+    return Reply.answer("The indexed statements do not say.", [], refused=True)
+
+
+@pytest.fixture
+def llm_index(seed_index: Index, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Index:
+    monkeypatch.setattr(seed_index, "settings", llm_settings_for(fake_openai, base=seed_index.settings))
+    return seed_index
+
+
+def assert_verified_against_index(answer: Answer, index: Index) -> None:
+    assert answer.citations
+    for c in answer.citations:
+        doc = index.document(c.doc_id)
+        assert doc is not None and doc.text[c.start : c.end] == c.quote
+
+
+def test_index_answer_uses_the_llm_and_verifies_its_quote(llm_index: Index, fake_openai: FakeOpenAI):
+    fake_openai.handler = reads_passages
+    answer = llm_index.answer(QUESTION)
+
+    assert answer.backend == "llm:fake-model"
+    assert answer.text.startswith("17 — the US has signed 17 such memoranda")
+    assert any(c.quote == SENTENCE for c in answer.citations)  # the source's curly apostrophes
+    assert_verified_against_index(answer, llm_index)
+
+
+def test_stream_answer_yields_text_then_the_verified_answer(llm_index: Index, fake_openai: FakeOpenAI):
+    fake_openai.handler = reads_passages
+    items = list(llm_index.stream_answer(QUESTION))
+
+    *deltas, final = items
+    assert isinstance(final, Answer) and final.backend == "llm:fake-model"
+    assert len(deltas) > 1 and all(isinstance(d, str) for d in deltas)
+    assert "".join(deltas).startswith("17 — the US has signed")
+    assert_verified_against_index(final, llm_index)
+
+
+def test_llm_failure_falls_back_to_the_extractive_answer_with_a_notice(llm_index: Index, fake_openai):
+    fake_openai.script(Reply.failure(401, "Incorrect API key provided"))
+    answer = llm_index.answer(QUESTION)
+
+    assert answer.backend == "extractive"
+    assert "401 Unauthorized" in (answer.notice or "")
+    assert_verified_against_index(answer, llm_index)
+
+
+def test_llm_false_never_calls_the_server(llm_index: Index, fake_openai: FakeOpenAI):
+    answer = llm_index.answer(QUESTION, llm=False)
+    assert answer.backend == "extractive" and fake_openai.requests == []
