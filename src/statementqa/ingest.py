@@ -102,7 +102,7 @@ def parse_date(value: str) -> str | None:
     """A full calendar date in a common form (ISO, "May 30, 2024", "30 May 2024", "30.05.2024")
     → ISO ``yyyy-mm-dd``; ``None`` when it is not one."""
     value = value.strip()
-    if not value:
+    if not value or len(value) > 80:  # a date, not a sentence
         return None
     for pattern, order in ((_ISO_RE, "ymd"), (_DOTTED_RE, "dmy")):
         match = pattern.fullmatch(value)
@@ -110,7 +110,10 @@ def parse_date(value: str) -> str | None:
             return _ymd(match, order)
     import dateparser
 
-    parsed = dateparser.parse(value, languages=DATE_LANGUAGES, settings=_DATE_SETTINGS)
+    try:
+        parsed = dateparser.parse(value, languages=DATE_LANGUAGES, settings=_DATE_SETTINGS)
+    except Exception:  # dateparser can trip on odd input; for us that just means "not a date"
+        return None
     return parsed.date().isoformat() if parsed else None
 
 
@@ -531,16 +534,26 @@ def _load_html(src: _Source) -> _Loaded:
     if not text:
         raise _Bad("no visible text in this HTML page")
     meta_date = next((parse_date(head.meta[k]) for k in _META_DATE_KEYS if k in head.meta), None)
+    source = _clean_line(next((head.meta[k] for k in _META_SOURCE_KEYS if k in head.meta), ""))
     doc = _make_document(
         doc_id=src.doc_id,
         text=text,
         origin=str(src.path),
-        title=head.title or head.meta.get("og:title", "") or head.h1,
+        title=_without_site_name(head.title or head.meta.get("og:title", "") or head.h1, source),
         date=meta_date or find_date(text),
-        source=next((head.meta[k] for k in _META_SOURCE_KEYS if k in head.meta), ""),
+        source=source,
         url=head.canonical or head.meta.get("og:url", ""),
     )
     return _Loaded(documents=[doc])
+
+
+def _without_site_name(title: str, site: str) -> str:
+    """ "Readout of the Call | The White House" → "Readout of the Call" when the site is the source."""
+    if site:
+        for sep in (" | ", " - ", " – ", " — ", " :: "):
+            if title.endswith(sep + site) and len(title) > len(sep + site):
+                return title[: -len(sep + site)].strip()
+    return title
 
 
 @contextmanager
@@ -582,17 +595,19 @@ def _html_main_text(raw: str) -> str:
 def _load_pdf(src: _Source) -> _Loaded:
     """.pdf: the text layer (pypdf), pages separated by a blank line; no OCR."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if src.path.stat().st_size == 0:
         raise _Bad("empty file")
     try:
-        reader = PdfReader(src.path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _Bad("PDF is password-protected — save an unprotected copy and load that")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as err:
-        raise _Bad(f"not a readable PDF ({err}) — re-export it as PDF or save it as text") from None
+        with _quiet("pypdf"):
+            reader = PdfReader(src.path)
+            _unlock(reader)
+            pages = [page.extract_text() or "" for page in reader.pages]
+    except (_Bad, OSError):
+        raise
+    except Exception as err:  # pypdf raises many types on damaged files; all mean "unreadable"
+        reason = str(err) or type(err).__name__
+        raise _Bad(f"not a readable PDF ({reason}) — re-export it as PDF or save it as text") from None
     text = normalize_text("\n\n".join(pages))
     if not text:
         raise _Bad("PDF has no text layer (scanned image?) — run OCR first")
@@ -604,6 +619,18 @@ def _load_pdf(src: _Source) -> _Loaded:
         date=find_date(text),
     )
     return _Loaded(documents=[doc])
+
+
+def _unlock(reader: Any) -> None:
+    """Many PDFs are "encrypted" with an empty password (copy protection only); real passwords are an issue."""
+    if not reader.is_encrypted:
+        return
+    try:
+        unlocked = bool(reader.decrypt(""))
+    except Exception:  # e.g. AES without the optional crypto dependency
+        unlocked = False
+    if not unlocked:
+        raise _Bad("PDF is password-protected — save an unprotected copy and load that")
 
 
 def _pdf_title(reader: Any) -> str:

@@ -172,7 +172,7 @@ def test_html_keeps_the_statement_and_drops_scripts_styles_and_menus(
     assert ARTICLE[0] in doc.text
     for junk in ("alert(1)", "tracker", "color: red", "Homepage", "Press Office", "Contact Us", "Cookie"):
         assert junk not in doc.text
-    assert doc.title == "Joint Statement on Security | Ministry"
+    assert doc.title == "Joint Statement on Security | Ministry"  # "Ministry" is not the og:site_name
     assert (doc.date, doc.source, doc.url) == (
         "2024-05-30",
         "Ministry of Foreign Affairs",
@@ -199,6 +199,18 @@ def test_html_fallback_extraction_drops_scripts_and_menus(
     doc = _only_doc([path])
     assert doc.text == "Short\u00a0notice.\n\nSecond line."
     assert doc.title == "Short\u00a0notice."
+
+
+def test_html_title_drops_the_site_name_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "wh.html"
+    path.write_text(
+        "<html><head><title>Readout of the Call | The White House</title>"
+        '<meta property="og:site_name" content="The White House"></head>'
+        f"<body><p>{ARTICLE[0]}</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = _only_doc([path])
+    assert (doc.title, doc.source) == ("Readout of the Call", "The White House")
 
 
 def test_html_without_meta_uses_h1_and_the_dateline(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 
 from statementqa import ingest
 from statementqa.ingest import load_paths
@@ -130,6 +131,24 @@ def test_pdf_without_text_layer_says_to_run_ocr(tmp_path: Path, write_jsonl, wri
     bad = write_image_only_pdf(tmp_path / "scan.pdf")
     issue = _one_issue(_load_with_good(tmp_path, write_jsonl, bad), bad)
     assert issue.message == "PDF has no text layer (scanned image?) — run OCR first"
+
+
+def _encrypted_pdf(path: Path, user_password: str | None) -> Path:
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password=user_password)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, "Copy-protected statement. Prague, 30 May 2024.")
+    pdf.output(str(path))
+    return path
+
+
+def test_password_protected_pdf_is_reported_but_copy_protected_loads(tmp_path: Path, write_jsonl) -> None:
+    locked = _encrypted_pdf(tmp_path / "locked.pdf", "secret")
+    issue = _one_issue(_load_with_good(tmp_path, write_jsonl, locked), locked)
+    assert issue.message == "PDF is password-protected — save an unprotected copy and load that"
+    [doc] = load_paths([_encrypted_pdf(tmp_path / "protected.pdf", None)]).documents
+    assert (doc.text, doc.date) == ("Copy-protected statement. Prague, 30 May 2024.", "2024-05-30")
 
 
 def test_corrupt_pdf_is_reported(tmp_path: Path, write_jsonl) -> None:
