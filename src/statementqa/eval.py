@@ -25,6 +25,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -192,14 +193,20 @@ def load_statement_ids(path: Path) -> list[tuple[str, int]]:
 
 def read_statement_sources(dirs: Sequence[Path]) -> dict[str, dict[str, Any]]:
     """All statements in the ``*.jsonl`` files under ``dirs`` (recursively), by id; later dirs win."""
+    files = tuple((p, p.stat().st_mtime_ns) for folder in dirs for p in sorted(folder.rglob("*.jsonl")))
+    return dict(_read_jsonl_files(files))
+
+
+@lru_cache(maxsize=2)
+def _read_jsonl_files(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Parsed once per process (the shared corpus is ~47 MB); the mtimes in the key catch edits."""
     docs: dict[str, dict[str, Any]] = {}
-    for folder in dirs:
-        for path in sorted(folder.rglob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    rec = json.loads(line)
-                    docs[rec["id"]] = rec
-    return docs
+    for path, _mtime in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                docs[rec["id"]] = rec
+    return tuple(docs.items())
 
 
 def default_sources(corpus_dir: Path | None = None) -> list[Path]:
@@ -468,6 +475,7 @@ class QuestionResult(BaseModel):
     error: str | None = None
     llm_faithful: bool | None = None
     llm_correctness: float | None = None
+    llm_error: str | None = None  # a judge failure; kept apart so it never touches the offline metrics
 
 
 def score_answer(
@@ -546,6 +554,7 @@ def aggregate_llm(results: Sequence[QuestionResult]) -> dict[str, float | int | 
     judged = [r for r in results if r.llm_faithful is not None or r.llm_correctness is not None]
     return {
         "judged": len(judged),
+        "judge_errors": sum(r.llm_error is not None for r in results),
         "faithfulness": _mean(float(r.llm_faithful) for r in judged if r.llm_faithful is not None),
         "correctness": _mean(r.llm_correctness for r in judged if r.llm_correctness is not None),
     }
@@ -993,7 +1002,7 @@ def llm_judge(results: Sequence[QuestionResult], questions: dict[str, EvalQuesti
             r.llm_faithful = bool(faith.evaluate(query=q.question, response=r.answer, contexts=contexts).passing)
             r.llm_correctness = correct.evaluate(query=q.question, response=r.answer, reference=reference).score
         except Exception as exc:  # noqa: BLE001 - a judge failure must not sink the offline report
-            r.error = r.error or f"LLM judge failed: {exc}"
+            r.llm_error = f"LLM judge failed: {exc}"
 
 
 def _progress(items: Sequence[Any], enabled: bool, desc: str) -> Iterable[Any]:
@@ -1046,6 +1055,8 @@ def run_eval(
 
     key: str | None = None
     if index_dir is None:
+        # The eval index is private and on disk: never write into a configured Chroma server's collection.
+        settings = settings.model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
         index_dir, key = ensure_index(records, settings, cache_dir, progress)
     index = open_index(index_dir, settings=settings)
     try:
