@@ -335,6 +335,12 @@ def test_normalize_text_only_touches_line_ends_and_blank_runs() -> None:
         ("Prague, 30 May 2024 - The ministers met.", "2024-05-30"),
         ("Issued 2024-05-30 by the ministry.", "2024-05-30"),
         ("Praha 30.05.2024: the ministers met.", "2024-05-30"),
+        ("WASHINGTON, MAY 30, 2024 - Readout.", "2024-05-30"),
+        ("Issued on the 30th of May, 2024.", "2024-05-30"),
+        ("Sept. 5, 2024: the ministers met.", "2024-09-05"),
+        ("At the June 29-30, 2022 summit in Madrid.", "2022-06-29"),
+        ("Signed in 1999 (12 March 1999); published May 30, 2024.", "1999-03-12"),  # first in the text
+        ("Stated 31 February 2024, then 2024-05-30.", "2024-05-30"),  # not a real day: skipped
         ("Today the ministers met. Thirty years ago today, NATO grew.", None),
         ("The summit on October 13 and 14 went well.", None),
         ("We will meet on May 30, 2999.", None),  # the future: not a statement date
