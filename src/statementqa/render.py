@@ -33,9 +33,10 @@ def esc(text: str | None) -> str:
     return html.escape(text or "", quote=True).translate(_EXTRA_ENTITIES)
 
 
-def esc_lines(text: str | None) -> str:
+def esc_lines(text: str | None, strip: bool = True) -> str:
     """Escape and keep line breaks (as ``<br>``) so that no blank line ends a Markdown HTML block."""
-    return "<br>".join(esc(line) for line in (text or "").strip().split("\n"))
+    text = text or ""
+    return "<br>".join(esc(line) for line in (text.strip() if strip else text).split("\n"))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -182,7 +183,8 @@ def _source_card(citation: Citation, turn: int, lookup: DocumentLookup) -> str:
     )
     note = "" if ctx.verified else '<div class="sqa-notice">Surrounding text unavailable.</div>'
     quote = (
-        f"{esc_lines(ctx.before)}<mark>{esc_lines(ctx.quote)}</mark>{esc_lines(ctx.after)}"
+        f"{esc_lines(ctx.before, strip=False)}<mark>{esc_lines(ctx.quote, strip=False)}</mark>"
+        f"{esc_lines(ctx.after, strip=False)}"
         if ctx.verified
         else f"<mark>{esc_lines(ctx.quote)}</mark>"
     )
@@ -247,6 +249,14 @@ def _plain_byline(source: str, date: str | None) -> str:
     return ", ".join(x for x in (source, date or "") if x)
 
 
+def _quoted(quote: str) -> str:
+    """Put a quote in quotation marks unless it already is one (no ““doubled”” marks)."""
+    q = quote.strip()
+    if len(q) > 1 and q[0] in "“\"«„" and q[-1] in "”\"»“":
+        return q
+    return f"“{q}”"
+
+
 def answer_plain_text(answer: Answer) -> str:
     """An answer with its citations as plain text, for pasting into a report."""
     lines = [answer.text.strip()]
@@ -264,7 +274,7 @@ def answer_plain_text(answer: Answer) -> str:
             lines.append(f"[{c.n}] {c.title or c.doc_id} — {_plain_byline(c.source, c.date)}")
             if c.url:
                 lines.append(f"    {c.url}")
-            lines.append(f"    “{c.quote}”")
+            lines.append(f"    {_quoted(c.quote)}")
     if answer.notice:
         lines += ["", f"Note: {answer.notice}"]
     return "\n".join(lines)

@@ -318,6 +318,10 @@ class App:
                 outcomes[dest] = UploadOutcome(name, False, msg)
                 dest.unlink(missing_ok=True)
                 continue
+            # issues name the stored copy; the user knows the file by the name they uploaded
+            result = result.model_copy(update={"issues": [
+                i.model_copy(update={"path": name}) for i in result.issues
+            ]})
             stored = result.added + result.updated + result.unchanged
             ok = stored > 0
             msg = file_result_message(result)
@@ -340,13 +344,26 @@ def _input_error_html(message: str) -> str:
     return f'<div class="sqa-answer sqa-input-error">{esc(message)}</div>'
 
 
-def _question_from_title(title: str, max_words: int = 14) -> str | None:
-    """A question about a statement, from its title (shortened to a readable length)."""
+_TRAILING_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def _question_from_title(title: str, max_chars: int = 34) -> str | None:
+    """A short question about a statement, from its title (Gradio shows example texts up to 60 chars)."""
     words = re.sub(r"\s+", " ", title or "").strip().split(" ")
     if len(words) < 3:
         return None
-    phrase = " ".join(words[:max_words]).rstrip(" ,;:.-–—")
-    return f"What was said about “{phrase}”?"
+    kept: list[str] = []
+    for w in words:
+        if len(" ".join([*kept, w])) > max_chars:
+            break
+        kept.append(w)
+    cut = len(kept) < len(words)
+    while cut and len(kept) > 1 and kept[-1].lower() in _TRAILING_SMALL_WORDS:
+        kept.pop()
+    phrase = " ".join(kept).rstrip(" ,;:.-–—")
+    if not phrase:
+        return None
+    return f"What was said about “{phrase}{'…' if cut else ''}”?"
 
 
 # ---- the Gradio app ---------------------------------------------------------------------------
@@ -388,10 +405,10 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
     allowed = ", ".join(sorted(_allowed_types(s)))
 
     with gr.Blocks(title="statementqa", analytics_enabled=False, fill_width=True) as demo:
-        session = gr.State(Session)
+        session = gr.State(Session())
         gr.Markdown(HEADER)
         with gr.Row(equal_height=False):
-            with gr.Column(scale=1, min_width=240):
+            with gr.Column(scale=1, min_width=280):
                 with gr.Accordion("Filters (apply to every question)", open=True):
                     issuers = gr.Dropdown(
                         choices=app.sources(), value=[], multiselect=True, label="Issuing body",
@@ -418,8 +435,8 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
                         show_label=False, placeholder="e.g. What did the minister announce?", scale=5,
                         elem_id="sqa-question", max_lines=4,
                     )
-                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="sqa-ask")
-                    clear = gr.Button("New conversation", scale=1, min_width=80, elem_id="sqa-clear")
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="sqa-ask")
+                    clear = gr.Button("New chat", scale=1, min_width=110, elem_id="sqa-clear")
                 examples = gr.Dataset(
                     components=[question], samples=[], label="Example questions (they work on this index)",
                     elem_id="sqa-examples", samples_per_page=MAX_EXAMPLES,

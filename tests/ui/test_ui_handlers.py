@@ -188,7 +188,8 @@ def test_uploads_are_validated_stored_and_ingested(app: App, settings: Settings,
     assert [o.name for o in outcomes] == ["new.jsonl", "broken.jsonl", "tool.exe", "big.txt", "empty.md",
                                          "vanished.txt"]
     assert by_name["new.jsonl"].ok and by_name["new.jsonl"].message.startswith("1 added")
-    assert not by_name["broken.jsonl"].ok and by_name["broken.jsonl"].result.issues
+    assert not by_name["broken.jsonl"].ok
+    assert [i.path for i in by_name["broken.jsonl"].result.issues] == ["broken.jsonl"]  # not the server path
     assert "not accepted" in by_name["tool.exe"].message and ".jsonl" in by_name["tool.exe"].message
     assert "limit" in by_name["big.txt"].message and "empty" in by_name["empty.md"].message
     assert "did not arrive" in by_name["vanished.txt"].message
@@ -219,3 +220,54 @@ def test_example_questions_come_from_indexed_titles_and_are_checked(app: App):
     # the fake cites DOC for every question, so a statement it never cites gives no example
     assert app.example_questions() == ["What was said about “Minister on bridge reopening”?"]
     assert app._examples_key == (2, 6)
+
+
+def test_example_questions_fit_the_example_list():
+    from statementqa.ui import _question_from_title
+
+    q = _question_from_title("Czech FA Minister Jan Lipavský meets US Secretary Antony Blinken to increase security")
+    assert q == "What was said about “Czech FA Minister Jan Lipavský…”?" and len(q) <= 60
+    assert _question_from_title("The New Atlantic Charter") == "What was said about “The New Atlantic Charter”?"
+    assert _question_from_title("Two words") is None
+    for title in ["A" * 80 + " b c", "Statement on the situation in the region of the"]:
+        q = _question_from_title(title)
+        assert q is None or len(q) <= 60
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "expected"),
+    [(None, None, None), ("analyst", "s3cret", ("analyst", "s3cret"))],
+)
+def test_launch_binds_loopback_never_shares_and_uses_auth_from_settings(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, user, password, expected
+):
+    import gradio as gr
+
+    from statementqa import ui
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: seen.update(kw))
+    s = settings.model_copy(update={"ui_auth_user": user, "ui_auth_password": password, "ui_port": 7999})
+    ui.launch(FakeIndex(s), settings=s)
+    assert seen["server_name"] == "127.0.0.1" and seen["server_port"] == 7999
+    assert seen["share"] is False and seen["auth"] == expected
+    assert seen["max_file_size"] == int(0.01 * 1024 * 1024)
+
+
+def test_launch_refuses_half_configured_auth(settings: Settings):
+    from statementqa import ui
+
+    s = settings.model_copy(update={"ui_auth_user": "analyst", "ui_auth_password": None})
+    with pytest.raises(SystemExit, match="both"):
+        ui.launch(FakeIndex(s), settings=s)
+
+
+def test_build_ui_offers_the_indexed_issuers_as_filters(settings: Settings):
+    from statementqa.ui import build_ui
+
+    demo = build_ui(FakeIndex(settings), notice="First run: indexed seeds")
+    config = demo.get_config_file()
+    dropdown = next(c for c in config["components"] if c["props"].get("elem_id") == "sqa-issuers")
+    assert [choice[0] for choice in dropdown["props"]["choices"]] == ["Ministry of Examples"]
+    panel = next(c for c in config["components"] if c["props"].get("elem_id") == "sqa-index")
+    assert "First run: indexed seeds" in str(panel["props"]["value"])

@@ -44,7 +44,7 @@ def test_quote_is_highlighted_inside_its_own_paragraph():
     assert ctx.after.endswith("is an information front.”")
     html = sources_html(answered("q", "It is the 17th [1].", [c]), 1, {doc.id: doc}.get)
     assert f"<mark>{esc(QUOTE_17)}</mark>" in html
-    assert esc("said Secretary Blinken during the joint press conference.") in html
+    assert esc("said Secretary Blinken during the joint press conference.\xa0“") + "<mark>" in html
     assert "Explore more" not in html
 
 
@@ -129,6 +129,9 @@ def test_plain_text_has_title_date_source_url_and_quote():
     assert "https://example.gov/seed" in plain and f"“{QUOTE_17}”" in plain
     assert "<" not in plain and "&" not in plain  # plain text, not HTML
     assert "LLM unavailable" in plain
+    quoted = cite(doc, "“We’ll also be signing this memorandum between us,”")
+    plain = answer_plain_text(answered("q", "x [1]", [quoted]))
+    assert "    “We’ll also be signing this memorandum between us,”\n" in plain + "\n" and "““" not in plain
 
 
 def test_untrusted_text_never_becomes_markup():

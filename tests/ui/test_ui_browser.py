@@ -1,0 +1,164 @@
+"""End to end in headless Chromium against ``python app.py`` (see conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+SEED = json.loads((Path(__file__).resolve().parents[2] / "seeds" / "seed.jsonl").read_text(encoding="utf-8"))
+MOU_QUESTION = (
+    "How many memoranda of understanding on countering disinformation has the US signed with partner countries?"
+)
+FINISHED = "#sqa-chat .sqa-meta, #sqa-chat .sqa-error, #sqa-chat .sqa-input-error"
+TIMEOUT = 60_000
+
+
+def open_app(page: Page, url: str) -> list[str]:
+    """Load the app; returns a list that collects any JavaScript dialog (none may ever open)."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    expect(page.locator("#sqa-question textarea")).to_be_visible(timeout=TIMEOUT)
+    return dialogs
+
+
+def ask(page: Page, question: str) -> Locator:
+    """Ask and wait until the answer is final; returns the last assistant bubble."""
+    done = page.locator(FINISHED).count()
+    page.locator("#sqa-question textarea").fill(question)
+    page.locator("#sqa-question textarea").press("Enter")
+    expect(page.locator(FINISHED)).to_have_count(done + 1, timeout=TIMEOUT)
+    return page.locator("#sqa-chat [data-testid=bot]").last
+
+
+def poll(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return check()
+
+
+def test_seed_question_answers_17_with_title_and_highlighted_quote(page: Page, app_server: dict,
+                                                                   artifacts: Path):
+    open_app(page, app_server["url"])
+    index = page.locator("#sqa-index")
+    expect(index).to_contain_text("First run")
+    expect(index).to_contain_text("Ministry of Foreign Affairs of the Czech Republic")
+
+    bubble = ask(page, MOU_QUESTION)
+    expect(bubble).to_contain_text("17")
+    expect(bubble.locator(".sqa-refused")).to_have_count(0)
+    source = page.locator("#sqa-t1-s1")
+    expect(source).to_contain_text(SEED["title"])
+    expect(source).to_contain_text("2024-05-30")
+    expect(source.locator("mark")).to_contain_text("17th such memorandum of understanding")
+    # the quote sits inside its paragraph: text before it is shown, not highlighted
+    expect(source.locator("blockquote")).to_contain_text("said Secretary Blinken during the joint press conference")
+    page.screenshot(path=str(artifacts / "ui-answer.png"), full_page=True)
+
+    # [1] in the answer jumps to its source entry
+    page.locator("#sqa-sources").evaluate("e => e.scrollIntoView()")  # reset: source starts off-screen
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    bubble.locator("a.sqa-cite").first.click()
+    assert page.evaluate("location.hash") == "#sqa-t1-s1"
+    expect(source).to_be_in_viewport()
+
+    # plain text for a report, and the copy button puts exactly that on the clipboard
+    plain = page.locator("#sqa-plain textarea")
+    text = plain.input_value()
+    for part in (SEED["title"], SEED["source"], "2024-05-30", "17th such memorandum of understanding"):
+        assert part in text
+    assert "<" not in text
+    page.locator("#sqa-plain button[aria-label*='opy' i], #sqa-plain button[title*='opy' i]").first.click()
+    assert poll(lambda: page.evaluate("navigator.clipboard.readText()") == text), "copy button did not copy"
+
+    # a follow-up is resolved from the conversation
+    follow = ask(page, "and when was that signed?")
+    expect(follow).to_contain_text("30 May 2024")
+    expect(follow.locator(".sqa-notice")).to_contain_text("follow-up")
+    expect(page.locator("#sqa-t2-s1")).to_contain_text(SEED["title"])
+
+
+def test_filter_excluding_the_seed_issuer_leads_to_a_refusal(page: Page, app_server: dict):
+    open_app(page, app_server["url"])
+    page.locator("#sqa-issuers input").click()
+    page.get_by_role("option", name="The White House", exact=True).click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#sqa-issuers .token")).to_have_text(["The White House"])
+    bubble = ask(page, MOU_QUESTION)
+    expect(bubble.locator(".sqa-refused")).to_have_count(1)
+    expect(bubble).to_contain_text("The indexed statements do not say")
+    expect(bubble.locator(".sqa-closest li").first).to_be_visible()
+    expect(page.locator("#sqa-sources")).to_contain_text("Closest statements")
+    expect(page.locator("#sqa-sources mark")).to_have_count(0)
+    expect(page.locator("#sqa-sources")).not_to_contain_text(SEED["title"])
+
+    # a date range that excludes the seed refuses too, even with the issuer filter cleared
+    page.locator("#sqa-clear").click()
+    page.locator("#sqa-issuers .token .token-remove").click()
+    expect(page.locator("#sqa-issuers .token")).to_have_count(0)
+    page.locator("#sqa-since input").fill("2024-06-01")
+    page.locator("#sqa-since input").press("Enter")
+    bubble = ask(page, MOU_QUESTION)
+    expect(bubble.locator(".sqa-refused")).to_have_count(1)
+
+
+def test_uploaded_statement_is_answerable_at_once(page: Page, app_server: dict):
+    open_app(page, app_server["url"])
+    statement = {
+        "id": "test-upload-lighthouses", "title": "Lighthouse restoration programme", "date": "2025-01-15",
+        "source": "Ministry of Lighthouses", "url": "https://example.org/lighthouses",
+        "text": "The Ministry of Lighthouses announced a restoration programme.\n\n"
+                "Forty-two lighthouses will be restored along the northern coast by 2027, the minister said.",
+    }
+    page.get_by_text("Add statements").click()
+    page.locator("#sqa-upload input[type=file]").set_input_files(files=[
+        {"name": "lighthouses.jsonl", "mimeType": "application/json",
+         "buffer": (json.dumps(statement) + "\n").encode()},
+        {"name": "broken.jsonl", "mimeType": "application/json", "buffer": b"{not json\n"},
+        {"name": "../../escape<b>.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"},
+    ])
+    results = page.locator("#sqa-upload-result")
+    expect(results.locator("li.sqa-upload-ok")).to_contain_text("lighthouses.jsonl: 1 added", timeout=TIMEOUT)
+    expect(results).to_contain_text("broken.jsonl")
+    expect(results).to_contain_text("malformed JSON")
+    expect(results).to_contain_text("not accepted")
+    expect(results.locator("li.sqa-upload-bad")).to_have_count(2)
+    expect(page.locator("#sqa-index")).to_contain_text("Ministry of Lighthouses")
+    # stored under a safe name inside the upload folder; rejected/broken files left nothing behind
+    assert sorted(p.name for p in app_server["uploads"].iterdir()) == ["lighthouses.jsonl"]
+
+    bubble = ask(page, "How many lighthouses will be restored along the northern coast?")
+    expect(bubble).to_contain_text("Forty-two")
+    expect(page.locator("#sqa-t1-s1")).to_contain_text("Lighthouse restoration programme")
+    expect(page.locator("#sqa-t1-s1 a.sqa-orig")).to_have_attribute("href", "https://example.org/lighthouses")
+    # the new issuer is offered as a filter at once
+    page.locator("#sqa-issuers input").click()
+    expect(page.get_by_role("option", name="Ministry of Lighthouses", exact=True)).to_be_visible()
+
+
+def test_script_payload_in_a_statement_is_shown_as_text_and_never_runs(page: Page, app_server: dict):
+    dialogs = open_app(page, app_server["url"])
+    bubble = ask(page, "When will the harbour bridge reopen?")
+    expect(bubble).to_contain_text("3 March 2025")
+    expect(bubble).to_contain_text("<script>window.__sqa_xss=2</script>")  # visible as text
+    source = page.locator("#sqa-t1-s1")
+    expect(source).to_contain_text('Harbour bridge <img src=x onerror="window.__sqa_xss=1"> reopening')
+    expect(source).to_contain_text('<img src=x onerror="window.__sqa_xss=3">')
+    expect(source).to_contain_text("{{7*7}}")  # not evaluated by a template layer
+    page.wait_for_timeout(500)  # give any injected handler the chance to fire
+    assert page.evaluate("window.__sqa_xss") is None
+    assert page.locator("#sqa-chat script, #sqa-sources script, #sqa-chat img[src=x], #sqa-sources img").count() == 0
+    expect(source.locator("a")).to_have_count(0)  # the javascript: URL is not a link
+    # the title from the example questions list is text as well
+    expect(page.locator("#sqa-examples img")).to_have_count(0)
+    assert dialogs == []
