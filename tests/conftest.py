@@ -8,17 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from statementqa import Index, Settings, open_index
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-SEED_ID = "cz-mfa-2024-05-lipavsky-blinken"
-N_SEED_STATEMENTS = 30  # enough distractors on the same topics, small enough to embed in seconds
-
-
-def make_settings(index_dir: Path, **overrides: object) -> Settings:
-    """Settings for tests: defaults only (no .env, no STATEMENTQA_* from the caller's shell)."""
-    return Settings(_env_file=None, index_dir=index_dir, **overrides)  # type: ignore[call-arg]
+from statementqa import Index, open_index
+from tests.support import N_SEED_STATEMENTS, REPO, SEED_ID, SEEDS, make_settings
 
 
 @pytest.fixture(scope="session")

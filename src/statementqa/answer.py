@@ -330,8 +330,10 @@ def resolve_followup(question: str, history: list[tuple[str, str]] | None) -> tu
     content = [t for t in terms(question) if t not in STOPWORDS]
     if not _FOLLOWUP.search(question) and len(content) >= 4:
         return question, None
-    prev = history[-1][0]
-    return f"{question} {prev}", f"Read as a follow-up to “{prev.strip()}”."
+    prev_q, prev_a = history[-1]
+    # The previous answer quotes the statement the user is asking about: its words keep retrieval there.
+    context = "" if prev_a.startswith("The indexed statements do not say") else prev_a[:400]
+    return f"{question} {prev_q} {context}".strip(), f"Read as a follow-up to “{prev_q.strip()}”."
 
 
 def timed(fn: Callable[[], Answer]) -> Answer:

@@ -35,7 +35,6 @@ from statementqa.store import Filters, Store
 
 DateLike = str | date | None
 History = list[tuple[str, str]] | None
-EMBED_GROUP = 256  # chunks embedded and committed together: bounds the work an interruption can lose
 
 
 def _to_date(value: DateLike, field: str) -> date | None:
@@ -96,7 +95,7 @@ class Index:
                 continue
             group.append((doc, chunks))
             size += len(chunks)
-            if size >= EMBED_GROUP:
+            if size >= self.settings.ingest_batch:
                 self._write(group, existing, summary, files)
                 bar.update(len(group))
                 group, size = [], 0

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     openai_embed_model: str = "text-embedding-3-small"
     embed_batch_size: int = 32
     embed_threads: int = 0  # 0 = onnxruntime picks (all cores)
+    ingest_batch: int = Field(256, ge=1)  # chunks embedded and committed together (bounds lost work)
 
     # --- chunking ------------------------------------------------------------------------------
     # MiniLM truncates at 256 word-pieces; 200 leaves room for [CLS]/[SEP] and tokenizer drift.

@@ -30,7 +30,7 @@ from statementqa.models import Document, FileResult, IngestIssue, LoadResult
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".jsonl", ".txt", ".md", ".html", ".htm", ".pdf")
 _SUPPORTED_TEXT = "only .jsonl/.txt/.md/.html/.pdf are supported"
 TITLE_MAX_CHARS = 200
-DATE_SEARCH_CHARS = 1000  # a statement's own date sits in its dateline / first paragraph
+DATE_SEARCH_CHARS = 300  # a statement's own date sits in its dateline / first paragraph
 DATE_LANGUAGES = ["en"]  # fewer languages: faster and far fewer false dates
 _SNIFF_BYTES = 8192
 # Documentation that sits next to statements in a corpus folder; skipped in folder walks only.
