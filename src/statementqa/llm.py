@@ -10,9 +10,11 @@ are flagged in ``Answer.unsupported_sentences``; an answer with no verified cita
 refusal (when the model said the statements do not say) or an ``LLMError`` (the caller then falls
 back to the extractive answer and shows the reason).
 
-Every call is bounded by ``settings.llm_timeout``: the client gets that timeout with its own retries
-off, and this module retries (up to ``settings.llm_max_retries``) only quick failures — connection
-refused, 429, 5xx, an empty or malformed reply — and only while the time budget lasts.
+Time is bounded by ``settings.llm_timeout``: one budget covers every attempt for an answer; the
+client's own retries are off and this module retries (up to ``settings.llm_max_retries``) only quick
+failures — connection refused, 429, 5xx, an empty or malformed reply — while the budget lasts. A
+timeout is never retried. A streamed reply may run past the budget only while tokens keep arriving
+(the timeout applies to silence), and ``MAX_OUTPUT_TOKENS`` caps its length.
 """
 
 from __future__ import annotations
@@ -272,6 +274,10 @@ def _short(text: str, limit: int = 200) -> str:
 
 def _classify(err: Exception, settings: Settings) -> Exception:
     """Quick, transient failures become ``_Retry``; the rest an ``LLMError`` with a reason."""
+    if isinstance(err, httpx.TimeoutException):  # raised while reading a stream, outside the client
+        return LLMError(f"LLM server timed out after {settings.llm_timeout:g}s")
+    if isinstance(err, httpx.TransportError):  # connection dropped mid-stream
+        return _Retry(f"the LLM server dropped the connection ({type(err).__name__})")
     reason = _describe(err, settings)
     if isinstance(err, openai.APITimeoutError):
         return LLMError(reason)  # the budget is spent: retrying would only wait again
@@ -292,13 +298,15 @@ def _run(
     settings: Settings,
     *,
     on_context_error: Callable[[], bool] | None = None,
+    deadline: float | None = None,
 ) -> str:
     """Run ``attempt`` with retries for transient failures, all within ``settings.llm_timeout``.
 
     ``attempt(client, kwargs, first)`` returns the raw reply text (``first`` is False on a retry, so
     a streaming attempt knows not to stream the same answer twice) or raises.
     """
-    deadline = time.monotonic() + settings.llm_timeout
+    if deadline is None:
+        deadline = time.monotonic() + settings.llm_timeout
     retries_left = max(0, settings.llm_max_retries)
     param_fixes_left = 4  # each optional parameter can be dropped once
     first = True
@@ -515,6 +523,21 @@ def _from_json(obj: Any) -> Draft | None:
     return Draft(answer=obj["answer"].strip(), quotes=quotes, refused=refused)
 
 
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+_PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*(' + _JSON_STRING + ")")
+_PARTIAL_CITATION = re.compile(r'\{\s*"n"\s*:\s*"?(\d+)"?\s*,\s*"quote"\s*:\s*(' + _JSON_STRING + r")\s*\}")
+
+
+def _from_partial_json(text: str) -> Draft:
+    """What a cut-off JSON reply (``finish_reason: length``) still holds: a complete answer string and
+    the citation objects that closed; an empty draft (malformed) if the answer itself was cut."""
+    m = _PARTIAL_ANSWER.search(text)
+    if not m:
+        return Draft(answer="", quotes=[], structured=False)
+    quotes = [(int(c.group(1)), json.loads(c.group(2))) for c in _PARTIAL_CITATION.finditer(text)]
+    return Draft(answer=json.loads(m.group(1)).strip(), quotes=quotes, refused=False, structured=False)
+
+
 def parse_reply(text: str) -> Draft:
     """The model's answer, quotes and refusal flag from a reply: JSON, fenced JSON, or plain text.
 
@@ -526,7 +549,7 @@ def parse_reply(text: str) -> Draft:
         if draft is not None:
             return draft
     if text.lstrip().startswith(("{", "```")):
-        return Draft(answer="", quotes=[], structured=False)  # JSON without an answer: malformed
+        return _from_partial_json(text)
     answer_lines: list[str] = []
     quotes: list[tuple[int, str]] = []
     in_section = False
@@ -682,7 +705,9 @@ def _verify_quotes(
     return good, rejected
 
 
-def _backs(claim: str, evidence: list[_Verified], passages: list[Passage], question: str) -> str | None:
+def _backs(
+    claim: str, evidence: list[_Verified], passages: list[Passage], question: str, min_shared: int = 1
+) -> str | None:
     """None if the quotes back the claim; else why not (a figure or wording they do not contain)."""
     ns = {v.n for v in evidence}
     meta = " ".join(f"{passages[n - 1].title} {passages[n - 1].date or ''}" for n in ns)
@@ -693,9 +718,64 @@ def _backs(claim: str, evidence: list[_Verified], passages: list[Passage], quest
     if missing:
         return f"figure {', '.join(missing)} is not in the cited quote"
     words = _stems(_strip_markers(claim))
-    if words and not words & (_stems(body) | _stems(meta)):
+    shared = words & (_stems(body) | _stems(meta))
+    if words and len(shared) < min(min_shared, len(words)):
         return "shares no wording with the cited quote"
     return None
+
+
+def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the sentences of a source text, edges trimmed."""
+    pos = 0
+    for m in re.finditer(r"[.!?]+[\"”’')]*\s+|\n+", text):
+        end = m.start() + len(m.group().rstrip())
+        yield from _trimmed(text, pos, end)
+        pos = m.end()
+    yield from _trimmed(text, pos, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        yield start, end
+
+
+def _backing_sentence(
+    claim: str, n: int, passages: list[Passage], get_text: Callable[[str], str | None], question: str
+) -> _Verified | None:
+    """The sentence of passage ``n`` that most clearly backs ``claim`` (for a marker without a quote).
+
+    Strict on purpose, since the model did not point at it: every figure of the claim is in it and it
+    shares at least two content words and 40% of the claim's content words.
+    """
+    p = passages[n - 1]
+    full = get_text(p.doc_id)
+    if full is None or not 0 <= p.start < p.end <= len(full):
+        return None
+    words = _stems(claim)
+    best: tuple[int, _Verified] | None = None
+    for s, e in _sentence_spans(full[p.start : p.end]):
+        v = _Verified(n, p.start + s, p.start + e, full[p.start + s : p.start + e])
+        if len(_WORD.findall(v.quote)) < 3 or _INJECTION.search(v.quote):
+            continue
+        shared = len(words & _stems(v.quote))
+        if shared < max(2, 0.4 * len(words)) or _backs(claim, [v], passages, question) is not None:
+            continue
+        if best is None or shared > best[0]:
+            best = (shared, v)
+    return best[1] if best else None
+
+
+def _add_markers(sentence: str, ns: list[int]) -> str:
+    """``sentence`` with ``[n]`` markers before its final punctuation."""
+    if not ns:
+        return sentence
+    marks = "".join(f" [{n}]" for n in ns)
+    m = re.search(r"[.!?]+[\"”’')]*$", sentence)
+    return sentence[: m.start()] + marks + sentence[m.start() :] if m else sentence + marks
 
 
 def verify_draft(
@@ -707,13 +787,14 @@ def verify_draft(
 ) -> Answer:
     """Keep only what the passages back; raise ``LLMError`` if nothing verifiable is left."""
     good, rejected = _verify_quotes(draft, passages, get_text)
+    quoted = {n for n, _ in draft.quotes}
     sentences = split_sentences(draft.answer)
     out_sentences: list[str] = []
     unsupported: list[str] = []
     used: set[int] = set()
     claims = 0
     for sentence in sentences:
-        cited = _markers(sentence)
+        cited = list(dict.fromkeys(_markers(sentence)))
         plain = _strip_markers(sentence)
         if not cited and _says_refusal(sentence):
             out_sentences.append(plain)
@@ -721,10 +802,20 @@ def verify_draft(
         if not plain or not (_WORD.search(plain) or _NUMBER.search(plain)):
             continue
         claims += 1
-        evidence = [v for n in dict.fromkeys(cited) for v in good.get(n, [])]
+        for n in cited:
+            # a marker the model gave no quote for: the passage sentence that backs the claim, if any
+            if n not in good and n not in quoted and 1 <= n <= len(passages):
+                found = _backing_sentence(plain, n, passages, get_text, question)
+                if found is not None:
+                    good[n] = [found]
+        if not cited:
+            # a claim the model left unmarked: attach a verified quote that clearly backs it
+            cited = [n for n, vs in good.items() if _backs(plain, vs, passages, question, min_shared=2) is None]
+            sentence = _add_markers(plain, cited)
+        evidence = [v for n in cited for v in good.get(n, [])]
         why = _backs(sentence, evidence, passages, question) if evidence else "no verified citation"
         if why is None:
-            valid = [n for n in dict.fromkeys(cited) if n in good]
+            valid = [n for n in cited if n in good]
             used.update(valid)
             # drop markers that point nowhere; keep the ones that were verified
             kept = _MARKER.sub(lambda m, ok=frozenset(valid): _keep_markers(m, ok), sentence)
@@ -747,7 +838,7 @@ def verify_draft(
                 citations.append(c)
     backend = f"llm:{settings.llm_model}"
     if not citations:
-        if draft.refused or (_says_refusal(draft.answer) and not unsupported) or not draft.answer.strip():
+        if draft.refused or (_says_refusal(draft.answer) and not unsupported):
             text = " ".join(s for s in out_sentences if _says_refusal(s)) or f"{REFUSAL_PREFIX} that."
             return Answer(question=question, text=text, refused=True, passages=passages, backend=backend)
         detail = "; ".join(rejected[:3]) or "the answer cites no passage"
@@ -786,6 +877,7 @@ def generate_answer(
     what may be shown as verified).
     """
     started = time.monotonic()
+    deadline = started + settings.llm_timeout  # one budget for every attempt of this answer
     if not passages:
         return Answer(
             question=question, text=f"{REFUSAL_PREFIX} that: no statement matched the question.",
@@ -809,14 +901,12 @@ def generate_answer(
 
     malformed_retry = True
     while True:
-        reply = _run(attempt, call, settings, on_context_error=fewer_passages)
+        reply = _run(attempt, call, settings, on_context_error=fewer_passages, deadline=deadline)
         draft = parse_reply(reply)
         if draft.answer or draft.quotes or not malformed_retry:
             break
         # a reply with no answer at all (truncated JSON, chatter): one more try if time allows
         malformed_retry = False
-        if time.monotonic() - started > settings.llm_timeout * 0.5:
-            raise LLMError("the LLM server returned a malformed response (no answer found)")
         on_token = None
     if not draft.answer and not draft.quotes:
         raise LLMError("the LLM server returned a malformed response (no answer found)")

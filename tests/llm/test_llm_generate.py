@@ -209,10 +209,26 @@ def test_fenced_json_reply_is_parsed(fake_openai, llm_settings, corpus):
     assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN
 
 
-def test_marker_without_quote_is_not_verified(fake_openai, llm_settings, corpus):
-    fake_openai.script(Reply.answer(GOOD, []))
+def test_marker_without_quote_gets_the_passage_sentence_that_backs_it(fake_openai, llm_settings, corpus):
+    fake_openai.script(Reply.answer("The US has signed 17 such memoranda of understanding [1].", []))
+    answer = ask(corpus, llm_settings)
+
+    (citation,) = answer.citations
+    assert SEVENTEEN in citation.quote  # the whole source sentence, chosen and checked in code
+    assert_verified(answer, corpus)
+
+
+def test_marker_without_quote_on_a_claim_the_passage_does_not_make_is_unsupported(fake_openai, llm_settings, corpus):
+    fake_openai.script(Reply.answer("The US has signed 23 trade agreements with Czechia [1].", []))
     with pytest.raises(LLMError, match="no verifiable citation"):
         ask(corpus, llm_settings)
+
+
+def test_unmarked_claim_backed_by_a_verified_quote_gets_its_marker(fake_openai, llm_settings, corpus):
+    fake_openai.script(Reply.answer("The US has signed 17 such memoranda with partner countries.", [(1, SEVENTEEN)]))
+    answer = ask(corpus, llm_settings)
+    assert answer.text == "The US has signed 17 such memoranda with partner countries [1]."
+    assert answer.unsupported_sentences == []
 
 
 def test_condensed_follow_up_uses_the_conversation(fake_openai, llm_settings):
