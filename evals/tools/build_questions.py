@@ -354,6 +354,25 @@ Q: list[tuple] = [
        "31 nations have joined the United States in endorsing this Declaration")], [], None),
     (NUM, "How many members did the Global Coalition to Defeat ISIS reach in 2021?", ["83"],
      [("us-state-255687", "Expanding the Coalition's global reach to 83 members")], [], None),
+    # --- terse / typo'd analyst phrasing -------------------------------------------------------------
+    (PARA, "czech f35 purchse price", ["$4.5 billion", "4.5 billion"],
+     [("us-wh-2024-04-15-readout-of-president-bidens-meeting-with-prime-minister-petr-fiala",
+       "a $4.5 billion deal")], ["ci"], None),
+    (LATEST, "who's runing NATO now", ["Mark Rutte", "Rutte"],
+     [("us-wh-2024-10-01-statement-from-president-joe-biden-welcoming-mark-rutte",
+       "I welcome Mark Rutte as the new Secretary General")], [], None),
+    (NUM, "ukraine 13th drawdown amt", ["$450 million", "450 million"],
+     [("us-state-354437", "I am authorizing our thirteenth drawdown of arms and equipment from U.S. Department of "
+                          "Defense inventories for Ukraine's defense since August 2021, of up to $450 million")],
+     ["ci"], None),
+    (CLAIM, "hungary parliament ok'd sweden joining nato - true?", ["yes", "approve Sweden's application"],
+     [("us-wh-2024-02-26-statement-from-national-security-advisor-jake-sullivan-on-the-hungarian",
+       "The United States welcomes the Hungarian parliament's overwhelming vote today to approve Sweden's "
+       "application to join NATO")], ["ci"], None),
+    (ENT, "how did biden characterize the speed of finland's nato ratification",
+     ["fastest ratification process in NATO's modern history", "fastest ratification"],
+     [("us-wh-2023-04-04-statement-from-president-joe-biden-welcoming-finland",
+       "the fastest ratification process in NATO's modern history")], ["ci"], None),
     # --- unanswerable but plausible ---------------------------------------------------------------------
     (UNANS, "How many MoUs on countering disinformation had the US signed by the end of 2024?", [], [],
      ["ci"], "Only the count as of May 2024 (17th) is given; 21 countries endorsing the Framework is not an MoU "
@@ -382,6 +401,10 @@ Q: list[tuple] = [
      "The 2024 statements give membership, not a count of disrupted attacks."),
     (UNANS, "What was the value of the Manda Bay airfield expansion MoU?", [], [], [],
      "The Kenya fact sheet gives the runway length, not a cost."),
+    (UNANS, "When will Czechia receive its first F-35?", [], [], ["ci"],
+     "The purchase is mentioned; no delivery date."),
+    (UNANS, "What was the vote count in Hungary's parliament on Sweden's NATO bid?", [], [], ["ci"],
+     "Only 'overwhelming vote' is stated."),
     (UNANS, "how many disinfo MoUs has the UK signed", [], [], ["seed", "ci"],
      "The 17 MoUs are US ones; nothing on UK MoUs."),
 ]

@@ -51,7 +51,7 @@ QUESTION_TYPES = (
 )
 HIT_KS = (1, 3, 5, 10)
 # Settings that change what gets indexed: a change to any of them needs a fresh eval index.
-INDEX_SETTINGS = ("embed_backend", "embed_model", "openai_embed_model", "chunk_tokens", "chunk_overlap")
+INDEX_SETTINGS = ("embed_backend", "embed_model", "openai_embed_model", "chunk_tokens", "chunk_overlap", "collection")
 
 # The regression gate: a metric may fall below the baseline by at most this much (absolute, 0..1 scale).
 # Why these numbers: on a ~60-question slice one question is ~1.7 points of accuracy; two questions of
