@@ -75,3 +75,20 @@ def test_llm_failure_falls_back_to_the_extractive_answer_with_a_notice(llm_index
 def test_llm_false_never_calls_the_server(llm_index: Index, fake_openai: FakeOpenAI):
     answer = llm_index.answer(QUESTION, llm=False)
     assert answer.backend == "extractive" and fake_openai.requests == []
+
+
+def test_follow_up_is_condensed_before_retrieval(llm_index: Index, fake_openai: FakeOpenAI):
+    def model(body: dict) -> Reply:
+        if "Standalone question:" in body["messages"][-1]["content"]:
+            return Reply(content=QUESTION)
+        return reads_passages(body)
+
+    fake_openai.handler = model
+    history = [("Who signed a memorandum in Prague on 30 May 2024?", "Blinken and Lipavský [1].")]
+    answer = llm_index.answer("And how many of those has the US signed?", history=history)
+
+    condense, generate = fake_openai.requests
+    assert "Who signed a memorandum in Prague" in condense.prompt
+    assert f"Question: {QUESTION}" in generate.prompt  # the standalone question drove retrieval and generation
+    assert answer.backend == "llm:fake-model"
+    assert_verified_against_index(answer, llm_index)
