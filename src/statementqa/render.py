@@ -121,6 +121,14 @@ def _closest_docs(passages: Sequence[Passage], limit: int = 3) -> list[Passage]:
     return out
 
 
+def _unlisted_closest(answer: Answer) -> list[Passage]:
+    """Closest statements to list with a refusal, unless the refusal text already names them all."""
+    closest = _closest_docs(answer.passages)
+    if closest and all(p.title and p.title in answer.text for p in closest):
+        return []
+    return closest
+
+
 def _byline(source: str, date: str | None) -> str:
     return " · ".join(esc(part) for part in (source, date or "") if part)
 
@@ -136,7 +144,7 @@ def answer_html(answer: Answer, turn: int) -> str:
     parts: list[str] = []
     if answer.refused:
         parts.append(f'<div class="sqa-refusal-label">No answer in the indexed statements</div><p>{body}</p>')
-        closest = _closest_docs(answer.passages)
+        closest = _unlisted_closest(answer)
         if closest:
             items = "".join(
                 f"<li><b>{esc(p.title) or esc(p.doc_id)}</b> <span class='sqa-byline'>"
@@ -261,7 +269,7 @@ def answer_plain_text(answer: Answer) -> str:
     """An answer with its citations as plain text, for pasting into a report."""
     lines = [answer.text.strip()]
     if answer.refused:
-        closest = _closest_docs(answer.passages)
+        closest = _unlisted_closest(answer)
         if closest:
             lines += ["", "Closest statements (they do not answer the question):"]
             for p in closest:

@@ -347,9 +347,26 @@ def _input_error_html(message: str) -> str:
 _TRAILING_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
-def _question_from_title(title: str, max_chars: int = 34) -> str | None:
+# Press-release title boilerplate ("FACT SHEET: …", "Statement by … on …", "Readout of …"): the topic follows.
+_TITLE_LEAD = re.compile(
+    r"^(?:[^:]{1,30}:\s+"  # "FACT SHEET: ", "U.S.-EU: "
+    r"|.{0,60}?\b(?:statement|remarks|readout)\b.{0,80}?\s+on\s+"
+    r"|readout\s+of\s+)",
+    re.IGNORECASE,
+)
+
+
+def _topic_of(title: str) -> str:
+    """The topic part of a statement title (boilerplate lead removed when enough is left)."""
+    title = re.sub(r"\s+", " ", title or "").strip()
+    m = _TITLE_LEAD.match(title)
+    rest = title[m.end():] if m else title
+    return rest if len(rest.split(" ")) >= 2 else title
+
+
+def _question_from_title(title: str, max_chars: int = 36) -> str | None:
     """A short question about a statement, from its title (Gradio shows example texts up to 60 chars)."""
-    words = re.sub(r"\s+", " ", title or "").strip().split(" ")
+    words = _topic_of(title).split(" ")
     if len(words) < 3:
         return None
     kept: list[str] = []
@@ -516,7 +533,8 @@ def launch(index: IndexLike, *, notice: str | None = None, settings: Settings | 
         # Gradio's own cap stops oversized uploads before they reach the disk; add_files checks too.
         "max_file_size": int(s.upload_max_mb * 1024 * 1024),
         "prevent_thread_lock": not block,
-        "ssr_mode": False,
+        "ssr_mode": False,  # no Node server: one process, assets served by Python
+        "footer_links": ["gradio", "settings"],
     }
     demo.launch(**kwargs)
     return demo

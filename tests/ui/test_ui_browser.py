@@ -97,8 +97,11 @@ def test_filter_excluding_the_seed_issuer_leads_to_a_refusal(page: Page, app_ser
     bubble = ask(page, MOU_QUESTION)
     expect(bubble.locator(".sqa-refused")).to_have_count(1)
     expect(bubble).to_contain_text("The indexed statements do not say")
-    expect(bubble.locator(".sqa-closest li").first).to_be_visible()
+    expect(bubble).to_contain_text("Closest statements")
     expect(page.locator("#sqa-sources")).to_contain_text("Closest statements")
+    first_closest = page.locator("#sqa-sources .sqa-closest-card .sqa-source-title").first
+    expect(first_closest).to_be_visible()
+    expect(bubble).to_contain_text(first_closest.inner_text())
     expect(page.locator("#sqa-sources mark")).to_have_count(0)
     expect(page.locator("#sqa-sources")).not_to_contain_text(SEED["title"])
 

@@ -226,7 +226,14 @@ def test_example_questions_fit_the_example_list():
     from statementqa.ui import _question_from_title
 
     q = _question_from_title("Czech FA Minister Jan Lipavský meets US Secretary Antony Blinken to increase security")
-    assert q == "What was said about “Czech FA Minister Jan Lipavský…”?" and len(q) <= 60
+    assert q == "What was said about “Czech FA Minister Jan Lipavský meets…”?" and len(q) <= 60
+    # press-release boilerplate is dropped so that the example names the topic
+    assert _question_from_title("Statement by Press Secretary Jen Psaki on Ukraine Security Assistance") == (
+        "What was said about “Ukraine Security Assistance”?"
+    )
+    assert _question_from_title("FACT SHEET: Imposing Costs for Harmful Foreign Activities") == (
+        "What was said about “Imposing Costs for Harmful Foreign…”?"
+    )
     assert _question_from_title("The New Atlantic Charter") == "What was said about “The New Atlantic Charter”?"
     assert _question_from_title("Two words") is None
     for title in ["A" * 80 + " b c", "Statement on the situation in the region of the"]:

@@ -117,6 +117,10 @@ def test_refusal_is_marked_and_lists_the_closest_statements():
     assert "do not answer the question" in panel and "<mark>" not in panel
     plain = answer_plain_text(ans)
     assert plain.startswith("The indexed statements do not say") and SEED["title"] in plain
+    # when the refusal text already names the closest statements, they are not listed twice
+    named = ans.model_copy(update={"text": f"Not said. Closest: “{SEED['title']}”; “{other.title}”."})
+    assert "sqa-closest" not in answer_html(named, 1)
+    assert answer_plain_text(named).count(SEED["title"]) == 1
 
 
 def test_plain_text_has_title_date_source_url_and_quote():
