@@ -453,7 +453,7 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
                         elem_id="sqa-question", max_lines=4,
                     )
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="sqa-ask")
-                    clear = gr.Button("New chat", scale=1, min_width=110, elem_id="sqa-clear")
+                    clear = gr.Button("New chat", scale=1, min_width=130, elem_id="sqa-clear")
                 examples = gr.Dataset(
                     components=[question], samples=[], label="Example questions (they work on this index)",
                     elem_id="sqa-examples", samples_per_page=MAX_EXAMPLES,
