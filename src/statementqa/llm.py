@@ -25,7 +25,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -148,7 +148,6 @@ class _Call:
     temperature: bool = True
     token_param: str | None = "max_tokens"
     max_tokens: int = MAX_OUTPUT_TOKENS
-    dropped: list[str] = field(default_factory=list)
 
     def kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {"model": self.settings.llm_model, "messages": self.messages}
@@ -168,11 +167,9 @@ class _Call:
         low = message.lower()
         if self.structured and any(k in low for k in ("response_format", "json_schema", "schema")):
             self.structured = False
-            self.dropped.append("response_format")
             return True
         if self.temperature and "temperature" in low:
             self.temperature = False
-            self.dropped.append("temperature")
             return True
         if self.token_param == "max_tokens" and "max_tokens" in low and "max_completion_tokens" in low:
             self.token_param = "max_completion_tokens"
@@ -225,7 +222,10 @@ def _is_context_error(message: str) -> bool:
     low = message.lower()
     return any(
         k in low
-        for k in ("context_length", "context length", "maximum context", "context window", "too many tokens")
+        for k in (
+            "context_length", "context length", "maximum context", "context window", "context size",
+            "too many tokens", "n_ctx",
+        )
     )
 
 
@@ -323,12 +323,13 @@ def _run(
                 raise _Retry("the LLM server returned an empty response")
             return text
         except openai.BadRequestError as err:
-            if param_fixes_left and call.drop_rejected(err.message):
+            if _is_context_error(err.message):
+                if on_context_error and on_context_error():
+                    log.info("context-length error; retrying with fewer passages")
+                    continue
+            elif param_fixes_left and call.drop_rejected(err.message):
                 param_fixes_left -= 1
                 log.info("LLM server rejected a parameter; retrying without it: %s", _short(err.message))
-                continue
-            if on_context_error and _is_context_error(err.message) and on_context_error():
-                log.info("context-length error; retrying with fewer passages")
                 continue
             raise LLMError(_describe(err, settings)) from err
         except _Retry as retry:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from statementqa.llm import LLMError, condense_question, generate_answer
+from statementqa.llm import LLMError, condense_question, generate_answer, make_client
 from tests.llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
 from tests.llm.passages import Corpus
 
@@ -27,6 +27,7 @@ def run(corpus: Corpus, settings, **kw):
 def test_slow_server_times_out_within_the_configured_timeout(fake_openai: FakeOpenAI, corpus, stream):
     settings = llm_settings_for(fake_openai, llm_timeout=1.0, llm_max_retries=2)
     fake_openai.script(Reply.answer("late [1]", [(1, SEVENTEEN)], delay=5))
+    make_client(settings).chat.completions.with_raw_response  # noqa: B018 - load the client's lazy modules first
     started = time.monotonic()
     with pytest.raises(LLMError, match=r"timed out after 1s"):
         run(corpus, settings, on_token=(lambda _t: None) if stream else None)
