@@ -18,7 +18,11 @@ TOPICS: list[tuple[str, str, int]] = [
     ("czechia", r"\bCzech", 60),
     ("nato-enlargement", r"(Finland|Sweden)[^.]{0,120}(NATO|Alliance)|NATO[^.]{0,60}(enlargement|accession)", 30),
     ("information-manipulation", r"information manipulation|disinformation", 35),
-    ("ukraine-assistance", r"(security assistance|drawdown)[^.]{0,150}Ukraine|Ukraine[^.]{0,150}security assistance", 30),
+    (
+        "ukraine-assistance",
+        r"(security assistance|drawdown)[^.]{0,150}Ukraine|Ukraine[^.]{0,150}security assistance",
+        30,
+    ),
 ]
 MAX_CHARS = 12_000  # keeps first-run ingest of seeds/ well under two minutes
 

@@ -328,8 +328,8 @@ def resolve_followup(question: str, history: list[tuple[str, str]] | None) -> tu
     if not history:
         return question, None
     content = [t for t in terms(question) if t not in STOPWORDS]
-    if not _FOLLOWUP.search(question) and len(content) >= 4:
-        return question, None
+    if not _FOLLOWUP.search(question) and len(content) >= 2:
+        return question, None  # self-contained ("When will the harbour bridge reopen?")
     prev_q, prev_a = history[-1]
     # The previous answer quotes the statement the user is asking about: its words keep retrieval there.
     context = "" if prev_a.startswith("The indexed statements do not say") else prev_a[:400]
