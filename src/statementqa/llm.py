@@ -587,10 +587,12 @@ _REFUSAL = re.compile(
 )
 # Text in a statement that addresses the model instead of the reader: never valid evidence.
 _INJECTION = re.compile(
-    r"(\b(?:ignore|disregard|forget|override)\b[^.\n]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"(\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|your|system|these)\s+"
+    r"(?:instructions?|prompts?|rules|directions|guidelines)\b"
     r"|\byou (?:must|should|will) (?:now )?(?:answer|respond|reply|say|output|write)\b"
     r"|\b(?:answer|respond|reply) (?:only |instead |always )?with\b[^.\n]{0,40}['\"‘“]"
-    r"|\bsystem prompt\b|\b(?:AI|language model|assistant|chatbot)s?\b[^.\n]{0,40}\b(?:must|should)\b)",
+    r"|\bsystem prompt\b)",
     re.IGNORECASE,
 )
 _STOP = frozenset(

@@ -10,7 +10,7 @@ import pytest
 
 from statementqa.config import Settings
 from statementqa.llm import LLMError, generate_answer
-from statementqa.models import Answer
+from statementqa.models import Answer, Passage
 from tests.llm.fake_openai import FakeOpenAI, Reply
 from tests.llm.passages import Corpus
 
@@ -249,3 +249,33 @@ def test_no_history_means_no_condensing_call(fake_openai, llm_settings):
 
     assert condense_question("How many?", [], llm_settings) == "How many?"
     assert fake_openai.requests == []
+
+
+def test_statements_about_rules_or_ai_are_not_mistaken_for_planted_instructions(fake_openai, llm_settings):
+    text = (
+        "G7 statement on AI.\n\nRussia continues to ignore the rules of international law. "
+        "AI developers should publish transparency reports every year."
+    )
+    passage = Passage(
+        chunk_id="g7#0",
+        doc_id="g7",
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        title="G7 statement on AI",
+        source="G7",
+        date="2024-06-14",
+    )
+    fake_openai.script(
+        Reply.answer(
+            "AI developers should publish transparency reports every year [1]. "
+            "The G7 says Russia continues to ignore the rules of international law [1].",
+            [
+                (1, "AI developers should publish transparency reports every year."),
+                (1, "Russia continues to ignore the rules of international law."),
+            ],
+        )
+    )
+    answer = generate_answer("What does the G7 say?", [passage], {"g7": text}.get, llm_settings)
+    assert len(answer.citations) == 2 and answer.unsupported_sentences == [] and answer.notice is None
