@@ -144,7 +144,7 @@ class _Call:
 
     messages: list[dict[str, str]]
     settings: Settings
-    structured: bool = True
+    structured: int = 2  # 2: json_schema (OpenAI, vLLM, Ollama); 1: json_object + schema (llama.cpp); 0: none
     temperature: bool = True
     token_param: str | None = "max_tokens"
     max_tokens: int = MAX_OUTPUT_TOKENS
@@ -155,18 +155,20 @@ class _Call:
             kw["temperature"] = self.settings.llm_temperature
         if self.token_param:
             kw[self.token_param] = self.max_tokens
-        if self.structured:
+        if self.structured == 2:
             kw["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "cited_answer", "strict": True, "schema": ANSWER_SCHEMA},
             }
+        elif self.structured == 1:
+            kw["response_format"] = {"type": "json_object", "schema": ANSWER_SCHEMA}
         return kw
 
     def drop_rejected(self, message: str) -> bool:
         """Drop the optional parameter a 400 names (old servers, reasoning models); False if none."""
         low = message.lower()
-        if self.structured and any(k in low for k in ("response_format", "json_schema", "schema")):
-            self.structured = False
+        if self.structured and any(k in low for k in ("response_format", "json_schema", "json_object", "schema")):
+            self.structured -= 1
             return True
         if self.temperature and "temperature" in low:
             self.temperature = False
@@ -308,7 +310,7 @@ def _run(
     if deadline is None:
         deadline = time.monotonic() + settings.llm_timeout
     retries_left = max(0, settings.llm_max_retries)
-    param_fixes_left = 4  # each optional parameter can be dropped once
+    param_fixes_left = 6  # each optional parameter can be adapted a bounded number of times
     first = True
     last_reason = "no attempt made"
     while True:
@@ -322,18 +324,22 @@ def _run(
             if not text.strip():
                 raise _Retry("the LLM server returned an empty response")
             return text
-        except openai.BadRequestError as err:
-            if _is_context_error(err.message):
-                if on_context_error and on_context_error():
-                    log.info("context-length error; retrying with fewer passages")
+        except openai.APIStatusError as err:
+            # Servers reject what they do not support with 400, 422 or even 500 (llama-cpp-python's
+            # request validation): adapt the request when the message names what we sent.
+            if err.status_code in (400, 413, 422, 500):
+                if _is_context_error(err.message):
+                    if on_context_error and on_context_error():
+                        log.info("context-length error; retrying with fewer passages")
+                        continue
+                    raise LLMError(_describe(err, settings)) from err
+                if param_fixes_left and call.drop_rejected(err.message):
+                    param_fixes_left -= 1
+                    log.info("LLM server rejected a parameter; adapting: %s", _short(err.message))
                     continue
-            elif param_fixes_left and call.drop_rejected(err.message):
-                param_fixes_left -= 1
-                log.info("LLM server rejected a parameter; retrying without it: %s", _short(err.message))
-                continue
-            raise LLMError(_describe(err, settings)) from err
+            outcome: Exception = _classify(err, settings)
         except _Retry as retry:
-            outcome: Exception = retry
+            outcome = retry
         except (openai.APIError, httpx.HTTPError) as err:
             outcome = _classify(err, settings)
         except (json.JSONDecodeError, ValueError, KeyError, IndexError, AttributeError, TypeError) as err:
@@ -935,7 +941,7 @@ def condense_question(question: str, history: list[tuple[str, str]], settings: S
     )
     call = _Call(
         messages=[{"role": "system", "content": CONDENSE_PROMPT}, {"role": "user", "content": user}],
-        settings=settings, structured=False, max_tokens=120,
+        settings=settings, structured=0, max_tokens=120,
     )
     reply = _run(lambda client, kwargs, _first: _complete(client, kwargs), call, settings)
     line = next((ln for ln in reply.strip().splitlines() if ln.strip()), "")

@@ -175,7 +175,25 @@ def test_server_without_structured_output_gets_a_plain_request(fake_openai, llm_
     )
     answer = run(corpus, llm_settings)
     assert answer.citations[0].quote == SEVENTEEN
-    assert [("response_format" in r.body) for r in fake_openai.requests] == [True, False]
+    formats = [r.body.get("response_format", {}).get("type") for r in fake_openai.requests]
+    assert formats == ["json_schema", "json_object", None]
+
+
+def test_llama_cpp_style_server_gets_its_json_dialect(fake_openai, llm_settings, corpus):
+    """llama-cpp-python answers json_schema with a 500 validation error but takes json_object + schema."""
+
+    def handler(body):
+        kind = body.get("response_format", {}).get("type")
+        if kind == "json_schema":
+            return Reply.failure(
+                500, "1 validation error: body.response_format.type: Input should be 'text' or 'json_object'"
+            )
+        assert kind == "json_object" and body["response_format"]["schema"]["required"]
+        return GOOD
+
+    fake_openai.handler = handler
+    assert run(corpus, llm_settings).citations
+    assert len(fake_openai.requests) == 2
 
 
 def test_reasoning_model_parameter_rejections_are_adapted(fake_openai, llm_settings, corpus):
