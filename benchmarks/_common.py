@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,17 @@ class Question:
     gold_doc_ids: tuple[str, ...]
     answer: str | None
     kind: str
+
+
+def title_questions() -> list[Question]:
+    """Known-item queries: one per seeds/ statement, made from its title by ``query_from_title`` (gold = every
+    statement with that title). Weak, mechanical queries: they show where one retriever ranks the target low."""
+    recs = [json.loads(line) for f in SEED_FILES for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_title: dict[str, list[str]] = {}
+    for r in recs:
+        by_title.setdefault(r["title"], []).append(r["id"])
+    return [Question(f"t{i:03d}", query_from_title(title, i), True, tuple(ids), None, "title")
+            for i, (title, ids) in enumerate(by_title.items())]
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
@@ -110,6 +122,32 @@ def open_distractor_index(n: int, corpus: Path = CORPUS, settings: object | None
     if summary.added or summary.updated:
         print(f"[seeds+{n} index] {summary.line()}", file=sys.stderr)
     return ix
+
+
+_PREFIX = re.compile(
+    r"^(fact sheet|readout of|statement (by|from|of)|remarks (by|of)|joint statement (on|of|from|by)?|"
+    r"press briefing by|background press call by|letter to|message to|a proclamation on|proclamation on|"
+    r"president biden announces|secretary [a-z. ]+? (at|on|with|and)|[^:]{0,60}:)\s*",
+    re.I,
+)
+_TEMPLATES = ["What did the statement say about {}?", "{}", "What was announced on {}?", "When was {}?",
+              "Who was involved in {}?"]
+
+
+def query_from_title(title: str, i: int) -> str:
+    """A question from a statement title by a fixed rule: strip boilerplate heads, keep ≤ 7 words, and
+    wrap in one of five templates (by position), so queries are short, paraphrased and reproducible."""
+    t = title.strip()
+    for _ in range(3):
+        t2 = _PREFIX.sub("", t, count=1).strip()
+        if t2 == t or not t2:
+            break
+        t = t2
+    if t != title.strip() and " on " in t:  # "Statement by X on <topic>": keep the topic
+        t = t.split(" on ", 1)[1]
+    words = re.findall(r"[\w’'.-]+", t)[:7]
+    topic = " ".join(words) or title[:60]
+    return _TEMPLATES[i % len(_TEMPLATES)].format(topic)
 
 
 def load_note() -> str:

@@ -27,7 +27,6 @@ import argparse
 import cProfile
 import json
 import pstats
-import re
 import resource
 import shutil
 import sys
@@ -35,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import CORPUS, RESULTS, SAMPLE_SEED, load_note, sample_corpus, write_json, write_jsonl
+from _common import CORPUS, RESULTS, SAMPLE_SEED, load_note, query_from_title, sample_corpus, write_json, write_jsonl
 
 from statementqa import open_index
 from statementqa.chunk import Chunker
@@ -52,32 +51,6 @@ GENERIC_QUERIES = [
     "What was agreed on climate change?",
     "sanctions on Russia",
 ]
-_PREFIX = re.compile(
-    r"^(fact sheet|readout of|statement (by|from|of)|remarks (by|of)|joint statement (on|of|from|by)?|"
-    r"press briefing by|background press call by|letter to|message to|a proclamation on|proclamation on|"
-    r"president biden announces|secretary [a-z. ]+? (at|on|with|and)|[^:]{0,60}:)\s*",
-    re.I,
-)
-_TEMPLATES = ["What did the statement say about {}?", "{}", "What was announced on {}?", "When was {}?",
-              "Who was involved in {}?"]
-
-
-def query_from_title(title: str, i: int) -> str:
-    """A question from a statement title by a fixed rule: strip boilerplate heads, keep ≤ 7 words, and
-    wrap in one of five templates (by position), so queries are short, paraphrased and reproducible."""
-    t = title.strip()
-    for _ in range(3):
-        t2 = _PREFIX.sub("", t, count=1).strip()
-        if t2 == t or not t2:
-            break
-        t = t2
-    if t != title.strip() and " on " in t:  # "Statement by X on <topic>": keep the topic
-        t = t.split(" on ", 1)[1]
-    words = re.findall(r"[\w’'.-]+", t)[:7]
-    topic = " ".join(words) or title[:60]
-    return _TEMPLATES[i % len(_TEMPLATES)].format(topic)
-
-
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     k = (len(s) - 1) * p

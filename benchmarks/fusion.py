@@ -15,7 +15,9 @@ It then lists questions where fusion puts a gold passage in the top 5 while BM25
 ranks it below 10 (their actual rank is looked up in a top-40 list), and recommends weights.
 
 It runs on two corpora: seeds/ alone (146 on-topic statements: easy) and seeds/ plus N other statements
-of the shared corpus (--distractors, default 500; deterministic sample), where ranking is harder.
+of the shared corpus (--distractors, default 500; deterministic sample), where ranking is harder; on the
+latter it also runs a stress test: one mechanical query per seeds/ statement made from its title
+(_common.query_from_title; gold = that statement), weak queries where one method alone often ranks low.
 
 Usage: python benchmarks/fusion.py [--step 0.1] [--distractors 500] [--corpus DIR]
 """
@@ -28,7 +30,15 @@ import sys
 import time
 from pathlib import Path
 
-from _common import CORPUS, load_note, load_questions, open_distractor_index, open_seed_index, write_json
+from _common import (
+    CORPUS,
+    load_note,
+    load_questions,
+    open_distractor_index,
+    open_seed_index,
+    title_questions,
+    write_json,
+)
 
 from statementqa.retrieve import Weights
 
@@ -155,13 +165,16 @@ def main() -> None:
     questions = [q for q in load_questions() if q.answerable]
     grid = [round(i * args.step, 3) for i in range(round(1 / args.step) + 1)]
     t0 = time.perf_counter()
+    titles = title_questions()
     results = {}
     with open_seed_index() as ix:
         results["seeds"] = evaluate(ix, questions, grid, "seeds/ only")
     if args.distractors:
         with open_distractor_index(args.distractors, args.corpus) as ix:
-            results[f"seeds+{args.distractors}"] = evaluate(ix, questions, grid,
-                                                            f"seeds/ + {args.distractors} shared-corpus statements")
+            name = f"seeds/ + {args.distractors} shared-corpus statements"
+            results[f"seeds+{args.distractors}"] = evaluate(ix, questions, grid, name)
+            results[f"seeds+{args.distractors}/title-queries"] = evaluate(
+                ix, titles, grid, f"{name}, {len(titles)} title-derived known-item queries (stress test)")
     out = write_json("fusion.json", {"questions": len(questions), "seconds": time.perf_counter() - t0,
                                      "corpora": results})
     print(f"\nwrote {out}  ({load_note()})")
