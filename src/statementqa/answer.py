@@ -152,15 +152,24 @@ def _coverage(q: Question, text: str, lex: LexicalIndex) -> float:
         total += w
         if t in present:
             hit += w
-        else:
-            acr = acronyms.get(t) or acronyms.get(t.rstrip("s"))
-            if acr and _acronym_hit(acr, text):
-                hit += w
+            continue
+        acr = acronyms.get(t) or acronyms.get(t.rstrip("s"))
+        if acr and _acronym_hit(acr, text):
+            hit += w
+        elif len(t) >= 5 and any(p.startswith(t) for p in present):
+            hit += 0.8 * w  # analysts abbreviate: "disinfo" for "disinformation"
     return hit / total if total else 0.0
 
 
+def _figures(sentence: str) -> list[re.Match[str]]:
+    """Numbers that can answer "how many": not years, not list enumerators ("2. All cooperation …")."""
+    lead = re.match(r"\s*\(?\d{1,2}[.)]\s", sentence)
+    return [m for m in _NUM.finditer(sentence)
+            if not _YEAR.match(m.group().strip()) and not (lead and m.start() < lead.end())]
+
+
 def _kind_bonus(kind: str, sentence: str) -> float:
-    if kind == "count" and any(not _YEAR.match(m.group().strip()) for m in _NUM.finditer(sentence)):
+    if kind == "count" and _figures(sentence):
         return 0.1
     if kind == "when" and _DATE.search(sentence):
         return 0.1
@@ -198,16 +207,26 @@ def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_
                 continue
             seen.add((p.doc_id, s))
             cov = _coverage(q, sent, lex)
-            score = 0.5 * cov + 0.2 * ctx + 0.3 * dense + _kind_bonus(q.kind, sent) - 0.02 * rank
+            # Sentence evidence dominates: the passage's dense similarity says little about which sentence answers.
+            score = 0.6 * cov + 0.2 * ctx + 0.15 * dense + _kind_bonus(q.kind, sent) - 0.01 * rank
             cands.append(Candidate(p, s, e, sent, cov, ctx, score))
     cands.sort(key=lambda c: -c.score)
     return cands
 
 
-def support_of(c: Candidate) -> float:
+def _missing_years(question: str, p: Passage) -> int:
+    """Years the question names that neither the passage nor the statement's date mention: a
+    question about 2023 is not answered by a 2022 statement that never says 2023."""
+    years = set(re.findall(r"\b(?:19|20)\d{2}\b", question))
+    have = set(re.findall(r"\b(?:19|20)\d{2}\b", p.text + " " + p.title)) | {(p.date or "")[:4]}
+    return len(years - have)
+
+
+def support_of(c: Candidate, question: str = "") -> float:
     """The calibrated quantity behind refusals: lexical support of the sentence and its passage,
-    plus the dense similarity of the passage to the question."""
-    return 0.45 * c.coverage + 0.25 * c.context + 0.3 * _dense_support(c.passage)
+    plus the dense similarity of the passage to the question, discounted for unmatched years."""
+    base = 0.45 * c.coverage + 0.25 * c.context + 0.3 * _dense_support(c.passage)
+    return base * (0.8 ** _missing_years(question, c.passage))
 
 
 # --- leads: the figure/date/name the question asks for ---------------------------------------
@@ -225,8 +244,7 @@ def _nearest(matches: list[re.Match[str]], sentence: str, q: Question) -> str | 
 def lead_for(q: Question, c: Candidate) -> str | None:
     """A short direct answer taken verbatim from the quoted sentence (or the statement's date)."""
     if q.kind == "count":
-        nums = [m for m in _NUM.finditer(c.text) if not _YEAR.match(m.group().strip())]
-        return _nearest(nums, c.text, q)
+        return _nearest(_figures(c.text), c.text, q)
     if q.kind == "when":
         found = _nearest(list(_DATE.finditer(c.text)), c.text, q)
         if found:
@@ -279,7 +297,7 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
     if not cands:
         return refusal(question, passages)
     best = cands[0]
-    support = support_of(best)
+    support = support_of(best, question)
     if support < settings.refuse_threshold:
         return refusal(question, passages, support=support)
     chosen = [best]

@@ -189,7 +189,8 @@ class Store:
         self._check_embedder(embedder_name)
         self.client = self._client(settings)
         collection = self.client.get_or_create_collection(
-            settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            self._collection_name(settings.collection), embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
         )
         self.vectors = ChromaVectorStore(chroma_collection=collection)
         self._lexical: LexicalIndex | None = None
@@ -209,6 +210,16 @@ class Store:
                     f"--port {settings.chroma_port}` or unset STATEMENTQA_CHROMA_HOST"
                 ) from exc
         return chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
+
+    def _collection_name(self, configured: str) -> str:
+        """The index folder remembers its Chroma collection: opening it with other settings must not
+        silently search an empty collection."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='collection'").fetchone()
+        if row is None:
+            with self.db:
+                self.db.execute("INSERT INTO meta VALUES ('collection', ?)", (configured,))
+            return configured
+        return str(row[0])
 
     def _check_embedder(self, name: str) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
