@@ -498,14 +498,13 @@ def _json_objects(text: str) -> Iterator[Any]:
     """JSON objects in a reply: fenced first, then every balanced ``{...}`` the decoder accepts."""
     for m in _FENCED.finditer(text):
         try:
-            yield json.loads(m.group(1))
+            yield _LENIENT.decode(m.group(1))
         except json.JSONDecodeError:
             pass
-    decoder = json.JSONDecoder()
     for i, ch in enumerate(text):
         if ch == "{":
             try:
-                obj, _ = decoder.raw_decode(text, i)
+                obj, _ = _LENIENT.raw_decode(text, i)
             except json.JSONDecodeError:
                 continue
             yield obj
@@ -530,6 +529,7 @@ def _from_json(obj: Any) -> Draft | None:
     return Draft(answer=obj["answer"].strip(), quotes=quotes, refused=refused)
 
 
+_LENIENT = json.JSONDecoder(strict=False)  # models put raw newlines and tabs inside JSON strings
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 _PARTIAL_ANSWER = re.compile(r'"answer"\s*:\s*(' + _JSON_STRING + ")")
 _PARTIAL_CITATION = re.compile(r'\{\s*"n"\s*:\s*"?(\d+)"?\s*,\s*"quote"\s*:\s*(' + _JSON_STRING + r")\s*\}")
@@ -541,8 +541,8 @@ def _from_partial_json(text: str) -> Draft:
     m = _PARTIAL_ANSWER.search(text)
     if not m:
         return Draft(answer="", quotes=[], structured=False)
-    quotes = [(int(c.group(1)), json.loads(c.group(2))) for c in _PARTIAL_CITATION.finditer(text)]
-    return Draft(answer=json.loads(m.group(1)).strip(), quotes=quotes, refused=False, structured=False)
+    quotes = [(int(c.group(1)), _LENIENT.decode(c.group(2))) for c in _PARTIAL_CITATION.finditer(text)]
+    return Draft(answer=_LENIENT.decode(m.group(1)).strip(), quotes=quotes, refused=False, structured=False)
 
 
 def parse_reply(text: str) -> Draft:
@@ -911,7 +911,11 @@ def generate_answer(
     malformed_retry = True
     while True:
         reply = _run(attempt, call, settings, on_context_error=fewer_passages, deadline=deadline)
-        draft = parse_reply(reply)
+        try:
+            draft = parse_reply(reply)
+        except Exception:  # noqa: BLE001 - parsing is best effort; an unparsable reply is "malformed"
+            log.exception("parsing the LLM reply failed")
+            draft = Draft(answer="", quotes=[], structured=False)
         if draft.answer or draft.quotes or not malformed_retry:
             break
         # a reply with no answer at all (truncated JSON, chatter): one more try if time allows
@@ -919,7 +923,13 @@ def generate_answer(
         on_token = None
     if not draft.answer and not draft.quotes:
         raise LLMError("the LLM server returned a malformed response (no answer found)")
-    answer = verify_draft(draft, question, shown, get_text, settings)
+    try:
+        answer = verify_draft(draft, question, shown, get_text, settings)
+    except LLMError:
+        raise
+    except Exception as err:  # a reply shape nobody foresaw must still end in the extractive fallback
+        log.exception("verifying the generated answer failed")
+        raise LLMError(f"the generated answer could not be checked ({type(err).__name__})") from err
     answer.seconds = time.monotonic() - started
     return answer
 

@@ -97,3 +97,10 @@ def test_streamed_plain_text_stops_before_the_quote_section():
     stream = AnswerTextStream()
     out = "".join(stream.feed(ch) for ch in reply)
     assert out.strip() == "17 such memoranda [1]."
+
+
+@pytest.mark.parametrize("tail", ['], "refused": false}', ', {"n'], ids=["complete", "cut-off"])
+def test_raw_control_characters_inside_json_strings_are_tolerated(tail):
+    """Small local models write literal newlines and tabs inside JSON strings (found with llama.cpp)."""
+    draft = parse_reply('{"answer": "17\n such [1]", "citations": [{"n": 1, "quote": "a\tb c"}' + tail)
+    assert draft.answer == "17\n such [1]" and draft.quotes == [(1, "a\tb c")]
