@@ -39,7 +39,7 @@ from statementqa.quotes import locate_quote, verify_citation
 log = logging.getLogger(__name__)
 
 REFUSAL_PREFIX = "The indexed statements do not say"
-MAX_OUTPUT_TOKENS = 700
+MAX_OUTPUT_TOKENS = 512  # a direct answer plus a few quoted sentences; bounds runaway generation
 _CHARS_PER_TOKEN = 3.5  # conservative for English prose; used only to budget the prompt
 _PROMPT_OVERHEAD_TOKENS = 700
 _MIN_QUOTE_CHARS = 8
