@@ -21,7 +21,7 @@ from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import keep_verified
 from statementqa.store import LexicalIndex
-from statementqa.textutil import STOPWORDS, query_acronyms, stem, terms, words
+from statementqa.textutil import STOPWORDS, normalize_word, query_acronyms, stem, terms, words
 
 GetText = Callable[[str], "str | None"]
 
@@ -81,29 +81,34 @@ def parse_question(question: str) -> Question:
 
 
 # --- sentences ---------------------------------------------------------------------------------
+_ABBREV_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt|Col|Amb|Jr|Sr)\.)$")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) inside ``text``: paragraphs first, then Punkt within each.
 
-    Fragments under 25 characters (e.g. a split after "U.S.") are merged into the next sentence.
+    Punkt splits after abbreviations such as "U.S." or "Mr."; a piece that follows one and starts in
+    lower case (or any piece under 25 characters) is joined to its neighbour, so quotes stay whole.
     """
     spans: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+", text):
         para_start = m.start()
-        pending: tuple[int, int] | None = None
+        para: list[tuple[int, int]] = []
         for s, e in globals_helper.punkt_tokenizer.span_tokenize(m.group()):
             s, e = s + para_start, e + para_start
-            if pending is not None:
-                s = pending[0]
-                pending = None
-            if e - s < 25:
-                pending = (s, e)
-                continue
-            spans.append((s, e))
-        if pending is not None:
-            if spans and spans[-1][1] >= para_start:
-                spans[-1] = (spans[-1][0], pending[1])
-            else:
-                spans.append(pending)
+            if para:
+                ps, pe = para[-1]
+                prev = text[ps:pe]
+                glued = pe - ps < 25 or (_ABBREV_END.search(prev) and not text[s:s + 1].isupper()) \
+                    or text[s:s + 1].islower()
+                if glued:
+                    para[-1] = (ps, e)
+                    continue
+            para.append((s, e))
+        if len(para) > 1 and para[-1][1] - para[-1][0] < 25:
+            last = para.pop()
+            para[-1] = (para[-1][0], last[1])
+        spans.extend(para)
     return spans
 
 
@@ -161,15 +166,18 @@ def _coverage(q: Question, text: str, lex: LexicalIndex) -> float:
     return hit / total if total else 0.0
 
 
-def _figures(sentence: str) -> list[re.Match[str]]:
-    """Numbers that can answer "how many": not years, not list enumerators ("2. All cooperation …")."""
+def _figures(sentence: str, question: str = "") -> list[re.Match[str]]:
+    """Numbers that can answer "how many": not years, not list enumerators ("2. All cooperation …"),
+    not a figure the question itself states ("the third gathering")."""
     lead = re.match(r"\s*\(?\d{1,2}[.)]\s", sentence)
+    asked = {normalize_word(w) for w in words(question)}
     return [m for m in _NUM.finditer(sentence)
-            if not _YEAR.match(m.group().strip()) and not (lead and m.start() < lead.end())]
+            if not _YEAR.match(m.group().strip()) and not (lead and m.start() < lead.end())
+            and normalize_word(m.group().strip()) not in asked]
 
 
-def _kind_bonus(kind: str, sentence: str) -> float:
-    if kind == "count" and _figures(sentence):
+def _kind_bonus(kind: str, sentence: str, question: str = "") -> float:
+    if kind == "count" and _figures(sentence, question):
         return 0.1
     if kind == "when" and _DATE.search(sentence):
         return 0.1
@@ -196,9 +204,35 @@ def _passage_sentences(p: Passage, get_text: GetText) -> list[tuple[int, int, st
     return [(s, e, text[s:e]) for s, e in _doc_sentences(p.doc_id, text) if s < p.end and e > p.start]
 
 
+_MONTH_NUM = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_PERIOD = re.compile(rf"\b(?:({_MONTHS})\.?\s+)?((?:19|20)\d{{2}})\b", re.I)
+
+
+def asked_periods(question: str) -> list[str]:
+    """Periods the question names, as ISO prefixes: "June 2024" → "2024-06", "in 2022" → "2022"."""
+    out: list[str] = []
+    for m in _PERIOD.finditer(question):
+        month = _MONTH_NUM.get(m.group(1)[:3].lower()) if m.group(1) else None
+        out.append(f"{m.group(2)}-{month:02d}" if month else m.group(2))
+    return out
+
+
+def _period_fit(periods: list[str], p: Passage, sentence: str) -> float:
+    """+ when the statement is dated in the period the question names, − when it clearly is not."""
+    if not periods:
+        return 0.0
+    if any((p.date or "").startswith(per) for per in periods):
+        return 0.08
+    if any(per[:4] in sentence for per in periods):
+        return 0.0
+    return -0.05
+
+
 def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_text: GetText) -> list[Candidate]:
     cands: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
+    periods = asked_periods(q.text)
     for rank, p in enumerate(passages):
         ctx = _coverage(q, p.title + "\n" + p.text, lex)
         dense = _dense_support(p)
@@ -208,7 +242,8 @@ def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_
             seen.add((p.doc_id, s))
             cov = _coverage(q, sent, lex)
             # Sentence evidence dominates: the passage's dense similarity says little about which sentence answers.
-            score = 0.6 * cov + 0.2 * ctx + 0.15 * dense + _kind_bonus(q.kind, sent) - 0.01 * rank
+            score = 0.6 * cov + 0.2 * ctx + 0.15 * dense + _kind_bonus(q.kind, sent, q.text) - 0.01 * rank
+            score += _period_fit(periods, p, sent)
             cands.append(Candidate(p, s, e, sent, cov, ctx, score))
     cands.sort(key=lambda c: -c.score)
     return cands
@@ -241,16 +276,57 @@ def _nearest(matches: list[re.Match[str]], sentence: str, q: Question) -> str | 
     return best.group().strip()
 
 
-def lead_for(q: Question, c: Candidate) -> str | None:
-    """A short direct answer taken verbatim from the quoted sentence (or the statement's date)."""
+_SPEAKER = re.compile(r"^([A-Z][A-Z .’'\-\u00C0-\u017F]{2,60}):", re.M)
+_NAME = re.compile(
+    r"\b(?:[A-Z][\w’'\-\u00C0-\u017F]+\.?\s){0,3}[A-Z][\w’'\-\u00C0-\u017F]+"
+)
+_SAID_BY = re.compile(
+    r"(?:said|says|added|noted|stated|emphasi[sz]ed|confirmed|told|wrote|declared)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w’'\-\u00C0-\u017F]+\.?\s?){1,4})"
+)
+
+
+def _speaker(c: Candidate, get_text: GetText) -> str | None:
+    """Who is speaking in the quoted sentence: "…, said Secretary Blinken", or the transcript label
+    ("FOREIGN MINISTER LIPAVSKÝ:") of the turn the sentence belongs to."""
+    said = _SAID_BY.search(c.text)
+    if said:
+        return said.group(1).strip()
+    text = get_text(c.passage.doc_id) or ""
+    labels = list(_SPEAKER.finditer(text, 0, c.start + 1))
+    if labels:
+        return labels[-1].group(1).strip()
+    return None
+
+
+def _names_not_in_question(q: Question, sentence: str) -> list[str]:
+    asked = {normalize_word(w) for w in words(q.text)}
+    out: list[str] = []
+    for m in _NAME.finditer(sentence):
+        ws = [w for w in m.group().split() if normalize_word(w.rstrip(".")) not in asked]
+        if ws and any(w[:1].isupper() for w in ws) and m.start() > 0:
+            out.append(m.group().strip())
+    return out
+
+
+def lead_for(q: Question, c: Candidate, get_text: GetText) -> str | None:
+    """A short direct answer taken verbatim from the statement: the figure, date or person asked for."""
     if q.kind == "count":
-        return _nearest(_figures(c.text), c.text, q)
+        return _nearest(_figures(c.text, q.text), c.text, q)
     if q.kind == "when":
         found = _nearest(list(_DATE.finditer(c.text)), c.text, q)
         if found:
             return found
         if c.passage.date:
             return f"The statement is dated {format_date(c.passage.date)}"
+    if q.kind == "who":
+        if re.search(r"\bwho (said|stated|described|called|warned|wrote|told|emphasi[sz]ed)\b", q.text, re.I):
+            who = _speaker(c, get_text)
+            if who:
+                return f"Speaker: {who}"
+        names = _names_not_in_question(q, c.text)
+        if names:
+            return ", ".join(dict.fromkeys(names[:3]))
     return None
 
 
@@ -313,7 +389,7 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
         for i, c in enumerate(chosen)
     ]
     parts: list[str] = []
-    lead = lead_for(q, best)
+    lead = lead_for(q, best, get_text)
     if lead:
         parts.append(lead.rstrip(".") + ".")
     for i, c in enumerate(chosen):
