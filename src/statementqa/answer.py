@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import get_close_matches
 from functools import lru_cache
 
 from llama_index.core.utils import globals_helper
@@ -163,6 +164,8 @@ def _coverage(q: Question, text: str, lex: LexicalIndex) -> float:
             hit += w
         elif len(t) >= 5 and any(p.startswith(t) for p in present):
             hit += 0.8 * w  # analysts abbreviate: "disinfo" for "disinformation"
+        elif len(t) >= 6 and get_close_matches(t, present, n=1, cutoff=0.8):
+            hit += 0.7 * w  # and mistype: "understnading", "memoranda"
     return hit / total if total else 0.0
 
 
@@ -277,9 +280,6 @@ def _nearest(matches: list[re.Match[str]], sentence: str, q: Question) -> str | 
 
 
 _SPEAKER = re.compile(r"^([A-Z][A-Z .’'\-\u00C0-\u017F]{2,60}):", re.M)
-_NAME = re.compile(
-    r"\b(?:[A-Z][\w’'\-\u00C0-\u017F]+\.?\s){0,3}[A-Z][\w’'\-\u00C0-\u017F]+"
-)
 _SAID_BY = re.compile(
     r"(?:said|says|added|noted|stated|emphasi[sz]ed|confirmed|told|wrote|declared)\s+(?:the\s+)?"
     r"((?:[A-Z][\w’'\-\u00C0-\u017F]+\.?\s?){1,4})"
@@ -299,13 +299,25 @@ def _speaker(c: Candidate, get_text: GetText) -> str | None:
     return None
 
 
-def _names_not_in_question(q: Question, sentence: str) -> list[str]:
+_TITLED = re.compile(
+    r"\b(?:(?:Vice |Deputy |Under |Assistant |Prime |Foreign |Defen[cs]e |Special )?"
+    r"(?:President|Minister|Secretary(?: of State| of Defense| General)?|Ambassador|Chancellor|Premier|"
+    r"National Security Advisor|Senator|Governor|Envoy|Spokesperson|Director|King|Queen|Emir|Crown Prince|"
+    r"Secretary-General|Foreign Minister|Prime Minister))\s+"
+    r"((?:[A-Z][\w’'\-\u00C0-\u017F]+\.?\s?){1,4})"
+)
+
+
+def _people_not_in_question(q: Question, sentence: str) -> list[str]:
+    """Names introduced by an office ("Secretary General Jens Stoltenberg", "Minister Lipavský") that
+    the question does not already mention: the people a who-question asks for."""
     asked = {normalize_word(w) for w in words(q.text)}
     out: list[str] = []
-    for m in _NAME.finditer(sentence):
-        ws = [w for w in m.group().split() if normalize_word(w.rstrip(".")) not in asked]
-        if ws and any(w[:1].isupper() for w in ws) and m.start() > 0:
-            out.append(m.group().strip())
+    for m in _TITLED.finditer(sentence):
+        name = m.group(1).strip().rstrip(".,")
+        parts = [normalize_word(w) for w in name.split()]
+        if parts and not any(p in asked for p in parts) and name not in out:
+            out.append(name)
     return out
 
 
@@ -324,9 +336,9 @@ def lead_for(q: Question, c: Candidate, get_text: GetText) -> str | None:
             who = _speaker(c, get_text)
             if who:
                 return f"Speaker: {who}"
-        names = _names_not_in_question(q, c.text)
+        names = _people_not_in_question(q, c.text)
         if names:
-            return ", ".join(dict.fromkeys(names[:3]))
+            return ", ".join(names[:3])
     return None
 
 
