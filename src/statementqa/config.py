@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     """Runtime configuration; defaults are the offline, extractive product."""
 
     model_config = SettingsConfigDict(
-        env_prefix="STATEMENTQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="STATEMENTQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        validate_by_name=True,  # Settings(llm_base_url=...) works as well as the env aliases
     )
 
     # --- store -------------------------------------------------------------------------------
