@@ -138,6 +138,11 @@ def fit_passages(passages: list[Passage], settings: Settings) -> list[Passage]:
 # --- transport: bounded calls, failures mapped to user-facing reasons -----------------------------
 
 
+# What each server (base URL, model) turned out to reject, so later requests start with what works
+# instead of paying a rejected round trip every time.
+_LEARNED: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 @dataclass
 class _Call:
     """One chat-completions request whose optional parameters can be dropped if the server rejects them."""
@@ -148,6 +153,21 @@ class _Call:
     temperature: bool = True
     token_param: str | None = "max_tokens"
     max_tokens: int = MAX_OUTPUT_TOKENS
+
+    def __post_init__(self) -> None:
+        learned = _LEARNED.get(self._server(), {})
+        self.structured = min(self.structured, learned.get("structured", self.structured))
+        self.temperature = self.temperature and learned.get("temperature", True)
+        self.token_param = learned.get("token_param", self.token_param)
+
+    def _server(self) -> tuple[str, str]:
+        return (self.settings.llm_base_url or "", self.settings.llm_model)
+
+    def _remember(self) -> None:
+        learned = _LEARNED.setdefault(self._server(), {})
+        learned.update(temperature=self.temperature, token_param=self.token_param)
+        if self.structured < learned.get("structured", 2) and self.structured < 2:
+            learned["structured"] = self.structured
 
     def kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {"model": self.settings.llm_model, "messages": self.messages}
@@ -165,8 +185,13 @@ class _Call:
         return kw
 
     def drop_rejected(self, message: str) -> bool:
-        """Drop the optional parameter a 400 names (old servers, reasoning models); False if none."""
-        low = message.lower()
+        """Adapt the optional parameter a rejection names (old servers, reasoning models); False if none."""
+        changed = self._adapt(message.lower())
+        if changed:
+            self._remember()
+        return changed
+
+    def _adapt(self, low: str) -> bool:
         if self.structured and any(k in low for k in ("response_format", "json_schema", "json_object", "schema")):
             self.structured -= 1
             return True

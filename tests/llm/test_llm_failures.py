@@ -160,11 +160,11 @@ def test_context_length_error_that_persists_says_what_to_change(fake_openai, llm
 
 
 def test_passages_are_trimmed_to_the_configured_context_window(fake_openai, corpus):
-    settings = llm_settings_for(fake_openai, llm_context_window=1_700)
+    settings = llm_settings_for(fake_openai, llm_context_window=1_300)  # room for about one passage
     fake_openai.script(GOOD)
     run(corpus, settings)
-    assert '<passage n="1"' in fake_openai.requests[0].prompt
-    assert '<passage n="3"' not in fake_openai.requests[0].prompt
+    assert '<passage n="1"' in fake_openai.requests[0].prompt  # the best-ranked passage is always sent
+    assert '<passage n="2"' not in fake_openai.requests[0].prompt
 
 
 def test_server_without_structured_output_gets_a_plain_request(fake_openai, llm_settings, corpus):
@@ -194,6 +194,9 @@ def test_llama_cpp_style_server_gets_its_json_dialect(fake_openai, llm_settings,
     fake_openai.handler = handler
     assert run(corpus, llm_settings).citations
     assert len(fake_openai.requests) == 2
+    # the next question goes straight to the dialect that worked
+    assert run(corpus, llm_settings).citations
+    assert len(fake_openai.requests) == 3
 
 
 def test_reasoning_model_parameter_rejections_are_adapted(fake_openai, llm_settings, corpus):
