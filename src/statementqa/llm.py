@@ -739,22 +739,46 @@ def _verify_quotes(
     return good, rejected
 
 
+_MONTHS = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _date_numbers(date: str | None, claim: str) -> set[str]:
+    """Figures a claim may take from a statement's date: its year; day and month only in a written date."""
+    parts = [str(int(x)) for x in re.findall(r"\d+", date or "")]
+    if not parts:
+        return set()
+    return set(parts) if _MONTHS.search(claim) else {parts[0]}
+
+
 def _backs(
     claim: str, evidence: list[_Verified], passages: list[Passage], question: str, min_shared: int = 1
 ) -> str | None:
-    """None if the quotes back the claim; else why not (a figure or wording they do not contain)."""
+    """None if the quotes back the claim; else why not (a figure or wording they do not contain).
+
+    Figures must come from the quotes or the statement's title, or be its date; a claim made only of
+    figures needs one of them in a quote; a bare "Yes"/"No" needs a quote about what was asked.
+    """
     ns = {v.n for v in evidence}
-    meta = " ".join(f"{passages[n - 1].title} {passages[n - 1].date or ''}" for n in ns)
+    titles = " ".join(passages[n - 1].title for n in ns)
     body = " ".join(v.quote for v in evidence)
-    date_parts = {str(int(x)) for n in ns for x in re.findall(r"\d+", passages[n - 1].date or "")}
-    allowed = _numbers(body) | _numbers(meta) | date_parts | _numbers(question)
-    missing = sorted(_numbers(claim) - allowed)
+    quoted = _numbers(body) | _numbers(titles)
+    dated = {x for n in ns for x in _date_numbers(passages[n - 1].date, claim)}
+    figures = _numbers(claim)
+    missing = sorted(figures - quoted - dated)
     if missing:
         return f"figure {', '.join(missing)} is not in the cited quote"
     words = _stems(_strip_markers(claim))
-    shared = words & (_stems(body) | _stems(meta))
+    shared = words & (_stems(body) | _stems(titles))
     if words and len(shared) < min(min_shared, len(words)):
         return "shares no wording with the cited quote"
+    if not words and figures and not figures & quoted:
+        return f"figure {', '.join(sorted(figures))} is not in the cited quote"
+    if not words and not figures and len(_stems(question) & _stems(body)) < 2:
+        return "the cited quote is not about what was asked"
     return None
 
 
@@ -875,7 +899,9 @@ def verify_draft(
         if draft.refused or (_says_refusal(draft.answer) and not unsupported):
             text = " ".join(s for s in out_sentences if _says_refusal(s)) or f"{REFUSAL_PREFIX} that."
             return Answer(question=question, text=text, refused=True, passages=passages, backend=backend)
-        detail = "; ".join(rejected[:3]) or "the answer cites no passage"
+        detail = "; ".join(rejected[:3]) or (
+            f"no quote backs “{_short(unsupported[0], 60)}”" if unsupported else "the answer cites no passage"
+        )
         raise LLMError(f"the generated answer had no verifiable citation ({detail})")
 
     notice = None

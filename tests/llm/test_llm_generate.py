@@ -279,3 +279,32 @@ def test_statements_about_rules_or_ai_are_not_mistaken_for_planted_instructions(
     )
     answer = generate_answer("What does the G7 say?", [passage], {"g7": text}.get, llm_settings)
     assert len(answer.citations) == 2 and answer.unsupported_sentences == [] and answer.notice is None
+
+
+TALKS = "The two governments agreed to hold annual talks on port security, starting in 2025."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.answer("1", [(2, TALKS)]),  # seen from a 0.5B model: a bare figure next to an unrelated quote
+        Reply.answer("1 [2]", [(2, TALKS)]),  # "1" is only in the statement's date (2024-03-01)
+        Reply.answer("2024 [2]", [(2, TALKS)]),  # a bare figure that only the date holds
+    ],
+    ids=["unmarked", "marked", "year-only"],
+)
+def test_bare_figure_not_in_the_quote_is_never_shown_as_supported(fake_openai, llm_settings, corpus, reply):
+    fake_openai.script(reply)
+    with pytest.raises(LLMError, match="no verifiable citation"):
+        ask(corpus, llm_settings)
+
+
+def test_yes_needs_a_quote_about_what_was_asked(fake_openai, llm_settings, corpus):
+    question = "Did the two governments agree to hold talks on port security?"
+    fake_openai.script(Reply.answer("Yes [2].", [(2, TALKS)]))
+    answer = generate_answer(question, corpus.passages, corpus.get_text, llm_settings)
+    assert answer.text == "Yes [2]." and answer.citations[0].quote == TALKS
+
+    fake_openai.script(Reply.answer("Yes [1].", [(1, SEVENTEEN)]))
+    with pytest.raises(LLMError, match="not about what was asked"):
+        generate_answer(question, corpus.passages, corpus.get_text, llm_settings)
