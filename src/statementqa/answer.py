@@ -33,7 +33,7 @@ _NUMBER_WORDS = {
     "hundred": 100, "dozens": 24, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
 }
 _NUM = re.compile(
-    r"(?:[$€£]\s?)?\b\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?\b(?:\s?(?:%|percent|million|billion|trillion))?"
+    r"(?:[$€£]\s?)?(?<![\w\-–/])\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?\b(?:\s?(?:%|percent|million|billion|trillion))?"
     r"|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b",
     re.I,
 )
@@ -329,8 +329,8 @@ def lead_for(q: Question, c: Candidate, get_text: GetText) -> str | None:
         found = _nearest(list(_DATE.finditer(c.text)), c.text, q)
         if found:
             return found
-        if c.passage.date:
-            return f"The statement is dated {format_date(c.passage.date)}"
+        if c.passage.date and re.search(r"\b(today|this week|yesterday|this morning|tonight)\b", c.text, re.I):
+            return f"{format_date(c.passage.date)} (the statement's date; it says “today”)"
     if q.kind == "who":
         if re.search(r"\bwho (said|stated|described|called|warned|wrote|told|emphasi[sz]ed)\b", q.text, re.I):
             who = _speaker(c, get_text)
@@ -384,6 +384,12 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
     cands = rank_sentences(q, passages, lex, get_text)
     if not cands:
         return refusal(question, passages)
+    if q.kind == "count":
+        # A how-many question is answered only by a sentence that states a figure.
+        with_figures = [c for c in cands if _figures(c.text, q.text)]
+        if not with_figures:
+            return refusal(question, passages, reason="No retrieved sentence states a figure.")
+        cands = with_figures
     best = cands[0]
     support = support_of(best, question)
     if support < settings.refuse_threshold:

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
 
     # --- extractive answering ------------------------------------------------------------------
     # Support below this is refused. Calibrated on benchmarks/questions.jsonl (held out from evals/):
-    # the best balanced accuracy with false refusals <= 15% (refusal recall 25%, false refusals 12%).
+    # the best balanced accuracy with false refusals <= 15% (refusal recall 40%, false refusals 12%).
     refuse_threshold: float = 0.575
     max_quotes: int = 2
 
