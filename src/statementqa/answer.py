@@ -21,6 +21,7 @@ from llama_index.core.utils import globals_helper
 from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import keep_verified
+from statementqa.retrieve import temporal_order
 from statementqa.store import LexicalIndex
 from statementqa.textutil import STOPWORDS, normalize_word, query_acronyms, stem, terms, words
 
@@ -232,10 +233,22 @@ def _period_fit(periods: list[str], p: Passage, sentence: str) -> float:
     return -0.05
 
 
+def _recency_bonus(question: str, passages: list[Passage]) -> dict[str, float]:
+    """For "latest/current/earliest" questions, the newest (oldest) statement's sentences win ties."""
+    order = temporal_order(question)
+    dated = sorted({p.date for p in passages if p.date}, reverse=(order == "latest"))
+    if not order or len(dated) < 2:
+        return {}
+    step = 0.12 / (len(dated) - 1)
+    by_date = {d: 0.12 - i * step for i, d in enumerate(dated)}
+    return {p.doc_id: by_date[p.date] for p in passages if p.date}
+
+
 def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_text: GetText) -> list[Candidate]:
     cands: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
     periods = asked_periods(q.text)
+    recency = _recency_bonus(q.text, passages)
     for rank, p in enumerate(passages):
         ctx = _coverage(q, p.title + "\n" + p.text, lex)
         dense = _dense_support(p)
@@ -246,7 +259,7 @@ def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_
             cov = _coverage(q, sent, lex)
             # Sentence evidence dominates: the passage's dense similarity says little about which sentence answers.
             score = 0.6 * cov + 0.2 * ctx + 0.15 * dense + _kind_bonus(q.kind, sent, q.text) - 0.01 * rank
-            score += _period_fit(periods, p, sent)
+            score += _period_fit(periods, p, sent) + recency.get(p.doc_id, 0.0)
             cands.append(Candidate(p, s, e, sent, cov, ctx, score))
     cands.sort(key=lambda c: -c.score)
     return cands
