@@ -56,12 +56,15 @@ def ingest(
 
 def _print_answer(ans: Answer) -> None:
     typer.echo(ans.text)
+    for u in ans.unsupported_sentences:
+        typer.echo(f"  ! not supported by any verified quote: {u}")
     if ans.notice:
         typer.echo(f"\nNote: {ans.notice}")
     for c in ans.citations:
         where = f" <{c.url}>" if c.url else ""
         typer.echo(f"\n[{c.n}] {c.title} — {c.source}, {c.date or 'undated'}{where}\n    "
                    f"chars {c.start}-{c.end} of {c.doc_id}: {c.quote}")
+    typer.echo(f"\n(answered by: {ans.backend})")
 
 
 @app.command()

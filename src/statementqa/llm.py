@@ -699,44 +699,60 @@ class _Verified:
 
 def _verify_quotes(
     draft: Draft, passages: list[Passage], get_text: Callable[[str], str | None]
-) -> tuple[dict[int, list[_Verified]], list[str]]:
-    """Quotes that are verbatim spans of the passage they cite, by passage number; plus rejections."""
+) -> tuple[dict[int, list[_Verified]], list[str], dict[int, int]]:
+    """Quotes that are verbatim spans of the passage they cite, by passage number; plus rejections, and
+    markers to re-point: a real sentence cited under the wrong number ([n] but found only in passage m)
+    is kept under [m] — small models often mis-number — and the claim must still pass ``_backs``."""
     good: dict[int, list[_Verified]] = {}
     rejected: list[str] = []
+    moved: dict[int, int] = {}
     texts: dict[str, str | None] = {}
+
+    def text_of(p: Passage) -> str | None:
+        if p.doc_id not in texts:
+            texts[p.doc_id] = get_text(p.doc_id)
+        return texts[p.doc_id]
+
+    def span_in(quote: str, p: Passage) -> tuple[int, int] | None:
+        full = text_of(p)
+        if full is None or not 0 <= p.start < p.end <= len(full):
+            return None
+        span = locate_quote(quote, full[p.start : p.end])
+        return (p.start + span[0], p.start + span[1]) if span else None
+
     for n, quote in draft.quotes:
         label = f"[{n}] “{_short(quote, 60)}”"
         if not 1 <= n <= len(passages):
             rejected.append(f"{label}: citation number out of range (1–{len(passages)})")
             continue
-        p = passages[n - 1]
-        if p.doc_id not in texts:
-            texts[p.doc_id] = get_text(p.doc_id)
-        full = texts[p.doc_id]
-        if full is None:
-            rejected.append(f"{label}: statement {p.doc_id} is no longer in the index")
+        if text_of(passages[n - 1]) is None:
+            rejected.append(f"{label}: statement {passages[n - 1].doc_id} is no longer in the index")
             continue
-        region = full[p.start : p.end] if 0 <= p.start < p.end <= len(full) else ""
-        span = locate_quote(quote, region)
-        if span is None:
-            elsewhere = [
-                m for m, other in enumerate(passages, 1) if m != n and locate_quote(quote, other.text)
-            ]
-            why = f"found in passage {elsewhere[0]}, not {n}" if elsewhere else "not found in any passage"
-            rejected.append(f"{label}: {why}")
-            continue
-        start, end = p.start + span[0], p.start + span[1]
-        exact = full[start:end]
+        target, found = n, span_in(quote, passages[n - 1])
+        if found is None:
+            elsewhere = [m for m in range(1, len(passages) + 1) if m != n and span_in(quote, passages[m - 1])]
+            if len(elsewhere) != 1:
+                why = "found in several other passages" if elsewhere else "not found in any passage"
+                rejected.append(f"{label}: {why}")
+                continue
+            target, found = elsewhere[0], span_in(quote, passages[elsewhere[0] - 1])
+            assert found is not None
+            moved[n] = target
+            rejected.append(f"{label}: found in passage {target}, not {n}; re-pointed to [{target}]")
+        start, end = found
+        exact = (text_of(passages[target - 1]) or "")[start:end]
         if len(exact) < _MIN_QUOTE_CHARS or len(_WORD.findall(exact)) < 2:
             rejected.append(f"{label}: too short to support a claim")
             continue
         if _INJECTION.search(exact):
             rejected.append(f"{label}: an instruction embedded in the statement, not evidence")
             continue
-        if any(v.start == start and v.end == end for v in good.get(n, [])):
+        if any(v.start == start and v.end == end for v in good.get(target, [])):
             continue
-        good.setdefault(n, []).append(_Verified(n, start, end, exact))
-    return good, rejected
+        good.setdefault(target, []).append(_Verified(target, start, end, exact))
+    # A number keeps its own verified quotes; it is re-pointed only when it has none.
+    moved = {n: m for n, m in moved.items() if n not in good and m in good}
+    return good, rejected, moved
 
 
 _MONTHS = re.compile(
@@ -836,6 +852,11 @@ def _add_markers(sentence: str, ns: list[int]) -> str:
     return sentence[: m.start()] + marks + sentence[m.start() :] if m else sentence + marks
 
 
+def _repoint(match: re.Match[str], moved: dict[int, int]) -> str:
+    """Rewrite the numbers inside one marker group ("[2]", "[1, 3]") through ``moved``."""
+    return re.sub(r"\d+", lambda d: str(moved.get(int(d.group()), int(d.group()))), match.group())
+
+
 def verify_draft(
     draft: Draft,
     question: str,
@@ -844,7 +865,7 @@ def verify_draft(
     settings: Settings,
 ) -> Answer:
     """Keep only what the passages back; raise ``LLMError`` if nothing verifiable is left."""
-    good, rejected = _verify_quotes(draft, passages, get_text)
+    good, rejected, moved = _verify_quotes(draft, passages, get_text)
     quoted = {n for n, _ in draft.quotes}
     sentences = split_sentences(draft.answer)
     out_sentences: list[str] = []
@@ -852,6 +873,8 @@ def verify_draft(
     used: set[int] = set()
     claims = 0
     for sentence in sentences:
+        if moved:
+            sentence = _MARKER.sub(lambda m: _repoint(m, moved), sentence)
         cited = list(dict.fromkeys(_markers(sentence)))
         plain = _strip_markers(sentence)
         if not cited and _says_refusal(sentence):

@@ -160,6 +160,9 @@ def answer_html(answer: Answer, turn: int) -> str:
                 for c in answer.citations
             )
             parts.append(f'<div class="sqa-refs">Sources: {refs}</div>')
+    if answer.unsupported_sentences:
+        items = "".join(f"<li>{esc(u)}</li>" for u in answer.unsupported_sentences)
+        parts.append(f'<div class="sqa-unsupported">Not supported by any verified quote:<ul>{items}</ul></div>')
     if answer.notice:
         parts.append(f'<div class="sqa-notice">{esc(answer.notice)}</div>')
     parts.append(f'<div class="sqa-meta">{esc(answer.backend)} · {answer.seconds:.1f} s</div>')
@@ -283,8 +286,12 @@ def answer_plain_text(answer: Answer) -> str:
             if c.url:
                 lines.append(f"    {c.url}")
             lines.append(f"    {_quoted(c.quote)}")
+    if answer.unsupported_sentences:
+        lines += ["", "Not supported by any verified quote:"]
+        lines += [f"- {u}" for u in answer.unsupported_sentences]
     if answer.notice:
         lines += ["", f"Note: {answer.notice}"]
+    lines += ["", f"Answered by: {answer.backend}"]
     return "\n".join(lines)
 
 

@@ -390,6 +390,8 @@ CSS = """
 .sqa-refused .sqa-refusal-label { font-weight: 600; color: #b45309; margin-bottom: .3em; }
 .sqa-error, .sqa-input-error { color: #b91c1c; }
 .sqa-meta { font-size: .8em; opacity: .65; margin-top: .3em; }
+.sqa-unsupported { font-size: .85em; background: #fee2e2; color: #7f1d1d; padding: .3em .5em;
+  border-radius: 4px; margin: .3em 0; }
 .sqa-notice { font-size: .85em; background: #fef3c7; color: #78350f; padding: .3em .5em; border-radius: 4px;
   margin: .3em 0; }
 .sqa-refs { font-size: .9em; margin-top: .3em; }

@@ -136,9 +136,19 @@ def test_out_of_range_marker_is_removed_and_valid_one_kept(fake_openai, llm_sett
     assert "out of range" in (answer.notice or "")
 
 
-def test_quote_from_another_passage_does_not_support_the_cited_one(fake_openai, llm_settings, corpus):
+def test_real_quote_under_the_wrong_number_is_repointed_to_its_passage(fake_openai, llm_settings, corpus):
+    """Small models mis-number passages: the verbatim sentence is kept, under the passage it is in."""
     fake_openai.script(Reply.answer("17 memoranda have been signed [3].", [(3, SEVENTEEN)]))
-    with pytest.raises(LLMError, match="found in passage 1, not 3"):
+    answer = ask(corpus, llm_settings)
+
+    assert answer.text == "17 memoranda have been signed [1]."
+    assert [(c.n, c.quote) for c in answer.citations] == [(1, SEVENTEEN)]
+    assert "found in passage 1, not 3; re-pointed to [1]" in (answer.notice or "")
+
+
+def test_repointed_quote_must_still_back_the_claim(fake_openai, llm_settings, corpus):
+    fake_openai.script(Reply.answer("42 memoranda have been signed [3].", [(3, SEVENTEEN)]))
+    with pytest.raises(LLMError):
         ask(corpus, llm_settings)
 
 

@@ -195,3 +195,17 @@ def test_index_panel_lists_counts_sources_and_dates():
     for part in ("146", "statements", "900", "chunks", "2021-01-20", "2024-06-01", "WH", "(80)",
                  "MFA CZ", "First run: indexed seeds"):
         assert part in text
+
+
+def test_unsupported_claims_and_backend_are_shown_as_such():
+    doc = seed_doc()
+    ans = answered("How many?", "17 memoranda [1]. The US will sign 40 more next year.", [cite(doc, QUOTE_17)],
+                   unsupported_sentences=["The US will sign <b>40</b> more next year."], backend="llm:test-model")
+    html = answer_html(ans, 1)
+    assert_inert(html)
+    box = html.split('class="sqa-unsupported"', 1)[1]
+    assert "Not supported by any verified quote" in box and "&lt;b&gt;40&lt;/b&gt;" in box
+    assert "llm:test-model" in html
+    plain = answer_plain_text(ans)
+    assert "Not supported by any verified quote:\n- The US will sign <b>40</b> more next year." in plain
+    assert plain.rstrip().endswith("Answered by: llm:test-model")
