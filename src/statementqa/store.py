@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-LEXICAL_VERSION = 3  # bump when BM25 tokens change, so indexes on disk are rebuilt
+LEXICAL_VERSION = 4  # bump when BM25 tokens change, so indexes on disk are rebuilt
 
 
 class StoreError(RuntimeError):

@@ -7,11 +7,13 @@ agree on what counts as the same word (lower-cased, stop words dropped, Snowball
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from nltk.stem.snowball import EnglishStemmer
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# Any script's letters and digits: "Lipavský" and "Černochová" are one word each, not "Lipavsk" + "ý".
+_WORD = re.compile(r"[^\W_](?:[\w’'\-]*[^\W_])?")
 _STEMMER = EnglishStemmer()
 
 STOPWORDS = frozenset(
@@ -35,8 +37,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=65536)
+def fold_accents(word: str) -> str:
+    """"Lipavský" → "Lipavsky": analysts type names without diacritics, statements keep them."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def normalize_word(word: str) -> str:
-    w = word.lower().replace("’", "'")
+    w = fold_accents(word).lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     return w

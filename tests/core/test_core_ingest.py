@@ -158,3 +158,15 @@ def test_interrupted_ingest_leaves_an_index_that_opens_and_rerun_completes(tmp_p
     assert _consistent(ix)[0] == _consistent(ix)[1]
     assert f"{40 - partial} added" in done.stdout
     ix.close()
+
+
+def test_a_name_typed_without_diacritics_finds_the_statement(index: Index, tmp_path: Path) -> None:
+    """Analysts type "Cernochova"; the statement writes "Černochová": keyword search must match."""
+    rows = [_statement(f"d{i}", f"The ministry discussed topic number {i} with its partners today.") for i in range(6)]
+    rows.append(_statement("jc", "Defence Minister Jana Černochová announced the start of negotiations."))
+    index.ingest([_write_jsonl(tmp_path / "s.jsonl", rows)])
+    lexical = index.retrieve("Cernochova", top_k=3, weights=Weights(bm25=1.0, dense=0.0))
+    assert lexical and lexical[0].doc_id == "jc"
+    ans = index.answer("What did Cernochova announce?")
+    assert not ans.refused and ans.citations[0].doc_id == "jc"
+    assert "Černochová" in ans.citations[0].quote  # the quote keeps the statement's own spelling
