@@ -98,3 +98,16 @@ def test_stream_answer_yields_text_then_the_answer(seed_index: Index) -> None:
     *deltas, final = items
     assert deltas and all(isinstance(d, str) for d in deltas)
     assert "".join(deltas) == final.text  # type: ignore[union-attr]
+
+
+def test_how_many_is_answered_by_a_figure_that_counts_what_was_asked() -> None:
+    from statementqa.answer import counted_words, counting_figures
+
+    assert counted_words("How many Ukrainian refugees has Poland welcomed?") == ["Ukrainian", "refugees"]
+    sentence = "During the four-day event, the Initiative’s nearly seventy members discussed ransomware."
+    assert [m.group() for m in counting_figures(sentence, "How many members does the CRI have?")] == ["seventy"]
+    meeting = "The CRI convened for its fourth meeting."
+    assert counting_figures(meeting, "How many ransomware attacks did it stop?") == []
+    # an acronym in the question counts a spelled-out noun
+    mou = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries."
+    assert [m.group() for m in counting_figures(mou, "How many MoUs has the US signed?")] == ["17th"]
