@@ -476,6 +476,9 @@ class QuestionResult(BaseModel):
     llm_faithful: bool | None = None
     llm_correctness: float | None = None
     llm_error: str | None = None  # a judge failure; kept apart so it never touches the offline metrics
+    fallback: str | None = None  # an LLM answer replaced by the extractive one, and why
+    rejected_citations: int = 0  # generated citations that failed verification
+    unsupported_sentences: int = 0  # generated sentences left without a verified citation
 
 
 def score_answer(
@@ -499,7 +502,8 @@ def score_answer(
     res = QuestionResult(
         id=q.id, type=q.type, tags=q.tags, question=q.question, expected=q.answers, gold_ids=q.gold_ids,
         answer=answer.text, refused=answer.refused, backend=answer.backend, citations=cited,
-        seconds=seconds, retrieved_ids=[p.doc_id for p in retrieved],
+        seconds=seconds, retrieved_ids=[p.doc_id for p in retrieved], fallback=answer.fallback,
+        rejected_citations=answer.rejected_citations, unsupported_sentences=len(answer.unsupported_sentences),
     )
     if not q.answerable:
         res.correct = answer.refused
@@ -547,6 +551,11 @@ def aggregate(results: Sequence[QuestionResult]) -> dict[str, float | int | None
     }
     for k in HIT_KS:
         out[f"hit@{k}"] = _mean(float(r is not None and r <= k) for r in ranks) if answerable else None
+    # The generator's own record (all 0 for the extractive default): how often verification intervened.
+    out["llm_answers"] = sum(r.backend.startswith("llm:") for r in results)
+    out["llm_fallbacks"] = sum(r.fallback is not None for r in results)
+    out["rejected_citations"] = sum(r.rejected_citations for r in results)
+    out["unsupported_sentences"] = sum(r.unsupported_sentences for r in results)
     return out
 
 
@@ -666,6 +675,17 @@ def _fmt_expected(expected: Sequence[str | list[str]]) -> str:
     return " / ".join(x if isinstance(x, str) else " + ".join(x) for x in expected)
 
 
+def _generator_lines(o: dict[str, float | int | None]) -> list[str]:
+    """What verification did to generated answers (nothing to say for an extractive run)."""
+    if not (o.get("llm_answers") or o.get("llm_fallbacks")):
+        return []
+    return [
+        f"- Generated answers kept: {o['llm_answers']}; fell back to extractive: {o['llm_fallbacks']} "
+        f"(no verifiable citation, or the server failed); generated citations rejected by verification: "
+        f"{o['rejected_citations']}; generated sentences shown as unsupported: {o['unsupported_sentences']}",
+    ]
+
+
 def render_markdown(report: EvalReport, max_failures: int = 15) -> str:
     o = report.overall
     lines = [
@@ -689,6 +709,7 @@ def render_markdown(report: EvalReport, max_failures: int = 15) -> str:
         f"hit@5 {_pct(o['hit@5'])}, hit@10 {_pct(o['hit@10'])}, MRR {_pct(o['mrr'])}",
         f"- Latency p50 / p95: {_sec(o['latency_p50'])} / {_sec(o['latency_p95'])}",
         f"- Errors: {o['errors']}",
+        *_generator_lines(o),
         "",
         "### By question type",
         "",

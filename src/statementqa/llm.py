@@ -46,7 +46,14 @@ _MIN_QUOTE_CHARS = 8
 
 
 class LLMError(Exception):
-    """The LLM path failed after bounded retries; ``str(e)`` is a reason to show the user."""
+    """The LLM path failed after bounded retries; ``str(e)`` is a reason to show the user.
+
+    ``rejected`` counts the generated citations that failed verification before the answer was given up,
+    so evals can report how often a model invents quotes even when the user only sees the fallback."""
+
+    def __init__(self, message: str, rejected: int = 0) -> None:
+        super().__init__(message)
+        self.rejected = rejected
 
 
 # --- prompt --------------------------------------------------------------------------------------
@@ -699,13 +706,15 @@ class _Verified:
 
 def _verify_quotes(
     draft: Draft, passages: list[Passage], get_text: Callable[[str], str | None]
-) -> tuple[dict[int, list[_Verified]], list[str], dict[int, int]]:
+) -> tuple[dict[int, list[_Verified]], list[str], dict[int, int], int]:
     """Quotes that are verbatim spans of the passage they cite, by passage number; plus rejections, and
     markers to re-point: a real sentence cited under the wrong number ([n] but found only in passage m)
-    is kept under [m] — small models often mis-number — and the claim must still pass ``_backs``."""
+    is kept under [m] — small models often mis-number — and the claim must still pass ``_backs``; and how
+    many quotes were dropped."""
     good: dict[int, list[_Verified]] = {}
     rejected: list[str] = []
     moved: dict[int, int] = {}
+    kept = 0
     texts: dict[str, str | None] = {}
 
     def text_of(p: Passage) -> str | None:
@@ -748,11 +757,13 @@ def _verify_quotes(
             rejected.append(f"{label}: an instruction embedded in the statement, not evidence")
             continue
         if any(v.start == start and v.end == end for v in good.get(target, [])):
+            kept += 1  # the same span quoted twice is not a rejection
             continue
+        kept += 1
         good.setdefault(target, []).append(_Verified(target, start, end, exact))
     # A number keeps its own verified quotes; it is re-pointed only when it has none.
     moved = {n: m for n, m in moved.items() if n not in good and m in good}
-    return good, rejected, moved
+    return good, rejected, moved, len(draft.quotes) - kept
 
 
 _MONTHS = re.compile(
@@ -865,7 +876,7 @@ def verify_draft(
     settings: Settings,
 ) -> Answer:
     """Keep only what the passages back; raise ``LLMError`` if nothing verifiable is left."""
-    good, rejected, moved = _verify_quotes(draft, passages, get_text)
+    good, rejected, moved, dropped = _verify_quotes(draft, passages, get_text)
     quoted = {n for n, _ in draft.quotes}
     sentences = split_sentences(draft.answer)
     out_sentences: list[str] = []
@@ -925,7 +936,7 @@ def verify_draft(
         detail = "; ".join(rejected[:3]) or (
             f"no quote backs “{_short(unsupported[0], 60)}”" if unsupported else "the answer cites no passage"
         )
-        raise LLMError(f"the generated answer had no verifiable citation ({detail})")
+        raise LLMError(f"the generated answer had no verifiable citation ({detail})", rejected=dropped)
 
     notice = None
     if rejected:
@@ -939,6 +950,7 @@ def verify_draft(
         backend=backend,
         notice=notice,
         unsupported_sentences=unsupported,
+        rejected_citations=dropped,
         support=supported / claims if claims else 0.0,
     )
 

@@ -75,6 +75,8 @@ class Answer(BaseModel):
     backend: str = "extractive"
     notice: str | None = None  # e.g. why an LLM answer fell back to extractive
     unsupported_sentences: list[str] = Field(default_factory=list)
+    rejected_citations: int = 0  # generated quotes dropped by verification (not in the passage, number out of range…)
+    fallback: str | None = None  # why a generated answer was replaced by the extractive one
     support: float = 0.0  # the score the refusal threshold is compared with
     seconds: float = 0.0
 

@@ -128,6 +128,20 @@ def test_a_quote_not_matching_the_stored_text_is_not_verbatim() -> None:
     assert aggregate([r])["verbatim_quote_rate"] == 0.0
 
 
+def test_generator_record_counts_kept_answers_fallbacks_and_rejected_quotes() -> None:
+    start = DOC.index("17th")
+    kept = Answer(question="q", text="17 [1]. Also 3% of GDP.", backend="llm:m", rejected_citations=1,
+                  unsupported_sentences=["Also 3% of GDP."], citations=[_cite("seed", start, start + 30)])
+    fell_back = Answer(question="q", text="The 17th.", backend="extractive", rejected_citations=2,
+                       fallback="the generated answer had no verifiable citation",
+                       citations=[_cite("seed", start, start + 30)])
+    results = [score_answer(_question(), a, {"seed": DOC}, [_passage("seed")], 1.0) for a in (kept, fell_back)]
+    m = aggregate(results)
+    assert (m["llm_answers"], m["llm_fallbacks"], m["rejected_citations"], m["unsupported_sentences"]) == (1, 1, 3, 1)
+    extractive = aggregate([score_answer(_question(), Answer(question="q", text="17"), {"seed": DOC}, [], 0.1)])
+    assert extractive["llm_answers"] == extractive["llm_fallbacks"] == extractive["rejected_citations"] == 0
+
+
 def test_refusals_score_right_on_unanswerable_and_wrong_on_answerable() -> None:
     refusal = Answer(question="q", text="The indexed statements do not say.", refused=True)
     wrong = Answer(question="q", text="The UK signed 17.", refused=False)

@@ -90,8 +90,9 @@ def test_fabricated_quote_is_rejected_and_answer_falls_back(fake_openai, llm_set
     fake_openai.script(
         Reply.answer(GOOD, [(1, "The United States has signed 17 memoranda on disinformation to date.")])
     )
-    with pytest.raises(LLMError, match="no verifiable citation.*not found in any passage"):
+    with pytest.raises(LLMError, match="no verifiable citation.*not found in any passage") as err:
         ask(corpus, llm_settings)
+    assert err.value.rejected == 1  # counted, so evals can report invented quotes behind a fallback
 
 
 def test_fabricated_quote_next_to_a_real_one_flags_only_its_sentence(fake_openai, llm_settings, corpus):
@@ -108,6 +109,7 @@ def test_fabricated_quote_next_to_a_real_one_flags_only_its_sentence(fake_openai
     assert answer.unsupported_sentences == [invented.replace(" [1]", "")]
     assert GOOD in answer.text
     assert answer.notice and "not found in any passage" in answer.notice
+    assert answer.rejected_citations == 1
     assert_verified(answer, corpus)
 
 

@@ -69,6 +69,16 @@ def test_llm_failure_falls_back_to_the_extractive_answer_with_a_notice(llm_index
 
     assert answer.backend == "extractive"
     assert "401 Unauthorized" in (answer.notice or "")
+    assert answer.fallback and "401" in answer.fallback
+    assert_verified_against_index(answer, llm_index)
+
+
+def test_invented_quote_falls_back_and_is_counted(llm_index: Index, fake_openai: FakeOpenAI):
+    fake_openai.script(Reply.answer("17 [1].", [(1, "The US has signed seventeen memoranda so far.")]))
+    answer = llm_index.answer(QUESTION)
+
+    assert answer.backend == "extractive" and answer.rejected_citations == 1
+    assert answer.fallback and "no verifiable citation" in answer.fallback
     assert_verified_against_index(answer, llm_index)
 
 
