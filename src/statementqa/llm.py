@@ -800,10 +800,18 @@ def _backs(
         return f"figure {', '.join(missing)} is not in the cited quote"
     words = _stems(_strip_markers(claim))
     shared = words & (_stems(body) | _stems(titles))
+    # A claim of several content words needs two of them in the evidence: one shared place name lets a
+    # dateline ("Washington, D.C.") "back" "the memorandum was signed in Washington".
     if words and len(shared) < min(min_shared, len(words)):
         return "shares no wording with the cited quote"
+    if len(words) >= 4 and len(words & _stems(body)) < 2:
+        return "shares too little wording with the quote"
     if not words and figures and not figures & quoted:
         return f"figure {', '.join(sorted(figures))} is not in the cited quote"
+    if figures and len(words) <= 2 and not figures & _numbers(body) and not _stems(question) & _stems(body):
+        # a bare figure found in the title only: then the quote must at least be about what was asked, not
+        # a signature line ("Antony J. Blinken, Secretary of State") under a "$150 Million …" title
+        return "the cited quote is not about what was asked"
     if not words and not figures and len(_stems(question) & _stems(body)) < 2:
         return "the cited quote is not about what was asked"
     return None
