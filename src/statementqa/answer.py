@@ -62,6 +62,7 @@ class Question:
     terms: list[str]
     kind: str  # count | when | who | where | other
     acronyms: list[str] = field(default_factory=list)
+    counted: list[str] = field(default_factory=list)  # what a how-many question counts
 
 
 def classify(question: str) -> str:
@@ -80,7 +81,7 @@ def classify(question: str) -> str:
 def parse_question(question: str) -> Question:
     acronyms = query_acronyms(question)
     return Question(text=question, terms=list(dict.fromkeys(terms(question))), kind=classify(question),
-                    acronyms=acronyms)
+                    acronyms=acronyms, counted=counted_words(question))
 
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -230,10 +231,11 @@ def _figure_counts(sentence: str, figure: re.Match[str], noun: str) -> bool:
     return False
 
 
-def counting_figures(sentence: str, question: str) -> list[re.Match[str]]:
-    """The figures of the sentence that count what the question counts (all figures when it names nothing)."""
+def counting_figures(sentence: str, question: str, counted: list[str] | None = None) -> list[re.Match[str]]:
+    """The figures of the sentence that count what the question counts (all figures when it names nothing).
+    ``counted``: the question's ``counted_words``, when the caller has parsed it already."""
     figures = _figures(sentence, question)
-    nouns = counted_words(question)
+    nouns = counted_words(question) if counted is None else counted
     if not nouns:
         return figures
     return [f for f in figures if any(_figure_counts(sentence, f, n) for n in nouns)]
@@ -396,7 +398,7 @@ def _people_not_in_question(q: Question, sentence: str) -> list[str]:
 def lead_for(q: Question, c: Candidate, get_text: GetText) -> str | None:
     """A short direct answer taken verbatim from the statement: the figure, date or person asked for."""
     if q.kind == "count":
-        return _nearest(counting_figures(c.text, q.text) or _figures(c.text, q.text), c.text, q)
+        return _nearest(counting_figures(c.text, q.text, q.counted) or _figures(c.text, q.text), c.text, q)
     if q.kind == "when":
         found = _nearest(list(_DATE.finditer(c.text)), c.text, q)
         if found:
@@ -456,6 +458,7 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
     cands = rank_sentences(q, passages, lex, get_text)
     if not cands:
         return refusal(question, passages)
+    uncounted = False
     if q.kind == "count":
         # A how-many question is answered only by a sentence that states a figure.
         with_figures = [c for c in cands if _figures(c.text, q.text)]
@@ -463,11 +466,9 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
             return refusal(question, passages, reason="No retrieved sentence states a figure.")
         # Prefer a figure that counts what was asked ("17th such memorandum" for "how many MoUs"), not
         # any number nearby ("its fourth meeting" for "how many ransomware attacks").
-        counted = [c for c in with_figures if counting_figures(c.text, q.text)]
-        uncounted = not counted and bool(counted_words(question))
+        counted = [c for c in with_figures if counting_figures(c.text, q.text, q.counted)] if q.counted else []
+        uncounted = bool(q.counted) and not counted
         cands = counted or with_figures
-    else:
-        uncounted = False
     best = cands[0]
     support = support_of(best, question)
     if uncounted:  # a number, but not of what was asked: weaker evidence, not proof of absence

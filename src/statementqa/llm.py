@@ -756,10 +756,9 @@ def _verify_quotes(
         if _INJECTION.search(exact):
             rejected.append(f"{label}: an instruction embedded in the statement, not evidence")
             continue
+        kept += 1  # verified (the same span quoted twice is not a rejection either)
         if any(v.start == start and v.end == end for v in good.get(target, [])):
-            kept += 1  # the same span quoted twice is not a rejection
             continue
-        kept += 1
         good.setdefault(target, []).append(_Verified(target, start, end, exact))
     # A number keeps its own verified quotes; it is re-pointed only when it has none.
     moved = {n: m for n, m in moved.items() if n not in good and m in good}
@@ -792,27 +791,28 @@ def _backs(
     ns = {v.n for v in evidence}
     titles = " ".join(passages[n - 1].title for n in ns)
     body = " ".join(v.quote for v in evidence)
-    quoted = _numbers(body) | _numbers(titles)
+    body_numbers, body_stems, question_stems = _numbers(body), _stems(body), _stems(question)
+    quoted = body_numbers | _numbers(titles)
     dated = {x for n in ns for x in _date_numbers(passages[n - 1].date, claim)}
     figures = _numbers(claim)
     missing = sorted(figures - quoted - dated)
     if missing:
         return f"figure {', '.join(missing)} is not in the cited quote"
     words = _stems(_strip_markers(claim))
-    shared = words & (_stems(body) | _stems(titles))
+    shared = words & (body_stems | _stems(titles))
     # A claim of several content words needs two of them in the evidence: one shared place name lets a
     # dateline ("Washington, D.C.") "back" "the memorandum was signed in Washington".
     if words and len(shared) < min(min_shared, len(words)):
         return "shares no wording with the cited quote"
-    if len(words) >= 4 and len(words & _stems(body)) < 2:
+    if len(words) >= 4 and len(words & body_stems) < 2:
         return "shares too little wording with the quote"
     if not words and figures and not figures & quoted:
         return f"figure {', '.join(sorted(figures))} is not in the cited quote"
-    if figures and len(words) <= 2 and not figures & _numbers(body) and not _stems(question) & _stems(body):
+    if figures and len(words) <= 2 and not figures & body_numbers and not question_stems & body_stems:
         # a bare figure found in the title only: then the quote must at least be about what was asked, not
         # a signature line ("Antony J. Blinken, Secretary of State") under a "$150 Million …" title
         return "the cited quote is not about what was asked"
-    if not words and not figures and len(_stems(question) & _stems(body)) < 2:
+    if not words and not figures and len(question_stems & body_stems) < 2:
         return "the cited quote is not about what was asked"
     return None
 

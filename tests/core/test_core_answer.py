@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from statementqa import Index
-from statementqa.answer import finalize
+from statementqa.answer import counted_words, counting_figures, finalize
 from statementqa.models import Citation
 from tests.support import SEED_ID
 
@@ -101,8 +101,6 @@ def test_stream_answer_yields_text_then_the_answer(seed_index: Index) -> None:
 
 
 def test_how_many_is_answered_by_a_figure_that_counts_what_was_asked() -> None:
-    from statementqa.answer import counted_words, counting_figures
-
     assert counted_words("How many Ukrainian refugees has Poland welcomed?") == ["Ukrainian", "refugees"]
     sentence = "During the four-day event, the Initiative’s nearly seventy members discussed ransomware."
     assert [m.group() for m in counting_figures(sentence, "How many members does the CRI have?")] == ["seventy"]
