@@ -125,6 +125,8 @@ def stats(index: IndexOpt = None) -> None:
 @app.command("eval")
 def eval_(
     set_name: Annotated[str, typer.Option("--set", help="Eval set named in evals/sets.toml.")] = "default",
+    split: Annotated[str | None, typer.Option(
+        "--split", help="Only this split of a v2 set: train | dev | test (report only test).")] = None,
     index: Annotated[Path | None, typer.Option(
         "--index", help="Use this existing index (default: build or reuse the content-keyed eval index).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N questions of the set.")] = None,
@@ -141,7 +143,7 @@ def eval_(
 
     pair = compare if compare and all(compare) else None
     raise typer.Exit(main_eval(set_name, index_dir=index, limit=limit, compare=pair, out_dir=out, gate=gate,
-                               judge=judge, progress=not quiet and sys.stderr.isatty()))
+                               judge=judge, progress=not quiet and sys.stderr.isatty(), split=split))
 
 
 def main() -> None:

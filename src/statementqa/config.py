@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     llm_context_window: int = 16_000
 
+    # --- evals --------------------------------------------------------------------------------
+    # Where the eval suite finds the shared corpus and keeps its cached indexes (None = beside the checkout:
+    # ../shared/corpus and evals/reports/.index-cache). A whole-corpus index takes most of an hour to build,
+    # so pointing several checkouts at one cache folder saves real time.
+    corpus_dir: Path | None = None
+    eval_cache_dir: Path | None = None
+
     # --- web UI --------------------------------------------------------------------------------
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

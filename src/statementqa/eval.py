@@ -93,20 +93,34 @@ class EvalQuestion(BaseModel):
     gold_quotes: list[GoldQuote] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     note: str | None = None
+    # v2: the split (train | dev | test, by statement), the statements an unanswerable near miss is about,
+    # and the ambiguity probe with its reviewed hits (evals/tools/probe.py).
+    split: str | None = None
+    topic_ids: list[str] = Field(default_factory=list)
+    probe: dict[str, Any] | None = None
+    reviewed: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
 
 
+WHOLE_CORPUS = "@corpus"  # a set's `statements` value meaning every statement in the shared corpus
+SPLITS = ("train", "dev", "test")
+
+
 class EvalSet(BaseModel):
-    """A named set: which questions (file + tag filter) over which statements."""
+    """A named set: which questions (file + tag filter) over which statements (a list, or the whole corpus)."""
 
     name: str
     questions: Path
-    statements: Path
+    statements: Path | None = None  # None: the whole shared corpus (`statements = "@corpus"`)
     tags: list[str] = Field(default_factory=list)
     description: str = ""
+
+    @property
+    def pool_label(self) -> str:
+        return "the whole shared corpus" if self.statements is None else _rel(self.statements)
 
 
 def load_sets(manifest: Path | None = None) -> dict[str, EvalSet]:
@@ -121,10 +135,11 @@ def load_sets(manifest: Path | None = None) -> dict[str, EvalSet]:
     sets: dict[str, EvalSet] = {}
     for name, body in raw.items():
         try:
+            listing = body["statements"]
             sets[name] = EvalSet(
                 name=name,
                 questions=manifest.parent / body["questions"],
-                statements=manifest.parent / body["statements"],
+                statements=None if listing == WHOLE_CORPUS else manifest.parent / listing,
                 tags=body.get("tags", []),
                 description=body.get("description", ""),
             )
@@ -166,6 +181,8 @@ def load_questions(path: Path) -> list[EvalQuestion]:
             raise EvalInputError(f"{where}: field {field!r}: {first['msg']}") from exc
         if q.type not in QUESTION_TYPES:
             raise EvalInputError(f"{where}: unknown type {q.type!r}; use one of {', '.join(QUESTION_TYPES)}")
+        if q.split is not None and q.split not in SPLITS:
+            raise EvalInputError(f"{where}: unknown split {q.split!r}; use one of {', '.join(SPLITS)}")
         if q.answerable and not (q.answers and q.gold_ids and q.gold_quotes):
             raise EvalInputError(f"{where}: question {q.id} needs answers, gold_ids and gold_quotes")
         if not q.answerable and (q.answers or q.gold_ids):
@@ -209,15 +226,32 @@ def _read_jsonl_files(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, d
     return tuple(docs.items())
 
 
+def corpus_location(corpus_dir: Path | None = None) -> Path:
+    """The shared corpus: the argument, else ``Settings.corpus_dir``, else ``../shared/corpus`` beside the checkout."""
+    return corpus_dir or get_settings().corpus_dir or CORPUS_DIR
+
+
 def default_sources(corpus_dir: Path | None = None) -> list[Path]:
-    corpus = corpus_dir or CORPUS_DIR
+    corpus = corpus_location(corpus_dir)
     return [p for p in (corpus / "statements", corpus / "seed", REPO_ROOT / "seeds") if p.is_dir()]
 
 
+def whole_corpus(corpus_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Every statement of the shared corpus (statements/ and seed/), sorted by id; none = an error saying where."""
+    corpus = corpus_location(corpus_dir)
+    dirs = [p for p in (corpus / "statements", corpus / "seed") if p.is_dir()]
+    if not dirs:
+        raise EvalInputError(f"{corpus}: shared corpus not found (set STATEMENTQA_CORPUS_DIR)")
+    return [rec for _, rec in sorted(read_statement_sources(dirs).items())]
+
+
 def resolve_statements(
-    listing: Path, sources: dict[str, dict[str, Any]]
+    listing: Path | None, sources: dict[str, dict[str, Any]], corpus_dir: Path | None = None
 ) -> list[dict[str, Any]]:
-    """The listed statements' records, in list order; an unknown id raises naming the line."""
+    """The listed statements' records, in list order; an unknown id raises naming the line.
+    ``listing=None`` means the whole shared corpus."""
+    if listing is None:
+        return whole_corpus(corpus_dir)
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
     for doc_id, lineno in load_statement_ids(listing):
@@ -251,9 +285,10 @@ def validate_questions(
     return problems
 
 
-def select_questions(questions: Sequence[EvalQuestion], tags: Sequence[str]) -> list[EvalQuestion]:
-    """Questions carrying any of ``tags`` (all when no tags are given)."""
-    return [q for q in questions if not tags or set(tags) & set(q.tags)]
+def select_questions(questions: Sequence[EvalQuestion], tags: Sequence[str],
+                     split: str | None = None) -> list[EvalQuestion]:
+    """Questions carrying any of ``tags`` (all when no tags are given), of one split if given."""
+    return [q for q in questions if (not tags or set(tags) & set(q.tags)) and (split is None or q.split == split)]
 
 
 # --- answer matching (pure) ----------------------------------------------------------------------
@@ -457,10 +492,12 @@ class QuestionResult(BaseModel):
 
     id: str
     type: str
+    split: str | None = None
     tags: list[str] = Field(default_factory=list)
     question: str
     expected: list[str | list[str]] = Field(default_factory=list)
     gold_ids: list[str] = Field(default_factory=list)
+    gold_quotes: list[str] = Field(default_factory=list)
     answer: str = ""
     refused: bool = False
     backend: str = ""
@@ -479,6 +516,11 @@ class QuestionResult(BaseModel):
     fallback: str | None = None  # an LLM answer replaced by the extractive one, and why
     rejected_citations: int = 0  # generated citations that failed verification
     unsupported_sentences: int = 0  # generated sentences left without a verified citation
+    support: float | None = None  # the score the refusal decision was made on (Answer.support)
+    # The answer the extractive answerer gives with refusal switched off, and whether it is right: what the
+    # reliability diagram plots against ``support`` (an unanswerable question has no right answer).
+    unrefused_answer: str | None = None
+    unrefused_correct: bool | None = None
 
 
 def score_answer(
@@ -500,7 +542,8 @@ def score_answer(
         ))
     cited_ids = list(dict.fromkeys(c.doc_id for c in cited))
     res = QuestionResult(
-        id=q.id, type=q.type, tags=q.tags, question=q.question, expected=q.answers, gold_ids=q.gold_ids,
+        id=q.id, type=q.type, split=q.split, tags=q.tags, question=q.question, expected=q.answers,
+        gold_ids=q.gold_ids, gold_quotes=[g.quote for g in q.gold_quotes], support=answer.support,
         answer=answer.text, refused=answer.refused, backend=answer.backend, citations=cited,
         seconds=seconds, retrieved_ids=[p.doc_id for p in retrieved], fallback=answer.fallback,
         rejected_citations=answer.rejected_citations, unsupported_sentences=len(answer.unsupported_sentences),
@@ -559,6 +602,37 @@ def aggregate(results: Sequence[QuestionResult]) -> dict[str, float | int | None
     return out
 
 
+def outcome_table(results: Sequence[QuestionResult]) -> dict[str, dict[str, int]]:
+    """Answered/refused × answerable/unanswerable counts (the refusal decision at a glance)."""
+    table = {"answered": {"answerable": 0, "unanswerable": 0}, "refused": {"answerable": 0, "unanswerable": 0}}
+    for r in results:
+        if r.error:
+            continue
+        table["refused" if r.refused else "answered"]["unanswerable" if r.type == "unanswerable" else "answerable"] += 1
+    return table
+
+
+RELIABILITY_BINS = 8
+
+
+def reliability_bins(results: Sequence[QuestionResult], bins: int = RELIABILITY_BINS) -> list[dict[str, float | int]]:
+    """Questions in equal-count bins of ``support``; per bin the mean support and how often the unrefused answer
+    was right (an unanswerable question's answer is never right). Equal-count bins: support is not spread
+    evenly over 0..1, and a bin of two questions says nothing."""
+    pts = sorted((r.support, bool(r.unrefused_correct)) for r in results
+                 if r.support is not None and r.unrefused_correct is not None)
+    if not pts:
+        return []
+    out: list[dict[str, float | int]] = []
+    size = max(1, math.ceil(len(pts) / bins))
+    for i in range(0, len(pts), size):
+        chunk = pts[i : i + size]
+        out.append({"lo": chunk[0][0], "hi": chunk[-1][0], "n": len(chunk),
+                    "support": statistics.fmean(p for p, _ in chunk),
+                    "correct": statistics.fmean(float(c) for _, c in chunk)})
+    return out
+
+
 def aggregate_llm(results: Sequence[QuestionResult]) -> dict[str, float | int | None]:
     judged = [r for r in results if r.llm_faithful is not None or r.llm_correctness is not None]
     return {
@@ -580,6 +654,7 @@ class EvalReport(BaseModel):
     questions_file: str
     statements_file: str
     statements: int
+    split: str | None = None
     index_dir: str
     index_key: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
@@ -587,6 +662,10 @@ class EvalReport(BaseModel):
     overall: dict[str, float | int | None] = Field(default_factory=dict)
     by_type: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
     by_tag: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
+    by_split: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
+    by_split_type: dict[str, dict[str, dict[str, float | int | None]]] = Field(default_factory=dict)
+    outcomes: dict[str, dict[str, int]] = Field(default_factory=dict)  # answered|refused × (un)answerable
+    reliability: list[dict[str, float | int]] = Field(default_factory=list)  # support bins vs. correctness
     llm_judged: dict[str, float | int | None] | None = None
     results: list[QuestionResult] = Field(default_factory=list)
     out_dir: str | None = None
@@ -594,16 +673,23 @@ class EvalReport(BaseModel):
 
 def build_report(
     eval_set: EvalSet, results: list[QuestionResult], *, statements: int, index_dir: Path,
-    index_key: str | None, settings: Settings, llm_judged: bool,
+    index_key: str | None, settings: Settings, llm_judged: bool, split: str | None = None,
 ) -> EvalReport:
     types = [t for t in QUESTION_TYPES if any(r.type == t for r in results)]
     tags = sorted({t for r in results for t in r.tags})
+    splits = [s for s in SPLITS if any(r.split == s for r in results)]
     return EvalReport(
         set_name=eval_set.name,
         created=datetime.now().isoformat(timespec="seconds"),
         questions_file=_rel(eval_set.questions),
-        statements_file=_rel(eval_set.statements),
+        statements_file=eval_set.pool_label,
         statements=statements,
+        split=split,
+        by_split={s: aggregate([r for r in results if r.split == s]) for s in splits},
+        by_split_type={s: {t: aggregate([r for r in results if r.split == s and r.type == t]) for t in types
+                           if any(r.split == s and r.type == t for r in results)} for s in splits},
+        outcomes=outcome_table(results),
+        reliability=reliability_bins(results),
         index_dir=str(index_dir),
         index_key=index_key,
         settings=_settings_snapshot(settings),
@@ -686,7 +772,30 @@ def _generator_lines(o: dict[str, float | int | None]) -> list[str]:
     ]
 
 
-def render_markdown(report: EvalReport, max_failures: int = 15) -> str:
+def _outcome_lines(report: EvalReport) -> list[str]:
+    t = report.outcomes
+    if not t:
+        return []
+    return ["### Refused / answered × answerable / unanswerable", "",
+            "| | answerable | unanswerable |", "|---|---|---|",
+            f"| answered | {t['answered']['answerable']} | {t['answered']['unanswerable']} (wrongly answered) |",
+            f"| refused | {t['refused']['answerable']} (false refusals) | {t['refused']['unanswerable']} |", ""]
+
+
+def _reliability_lines(report: EvalReport) -> list[str]:
+    if not report.reliability:
+        return []
+    threshold = report.settings.get("refuse_threshold")
+    lines = ["### Reliability: support vs. observed correctness", "",
+             f"Each bin holds questions of similar support (the refusal threshold is {threshold}); *correct* is how "
+             "often the answer given with refusal switched off was right (never, for an unanswerable question).",
+             "", "| support range | n | mean support | correct |", "|---|---|---|---|"]
+    for b in report.reliability:
+        lines.append(f"| {b['lo']:.3f}–{b['hi']:.3f} | {b['n']} | {b['support']:.3f} | {_pct(b['correct'])} |")
+    return [*lines, "", "![reliability](reliability.png)", ""]
+
+
+def render_markdown(report: EvalReport, max_failures: int = 20) -> str:
     o = report.overall
     lines = [
         f"# Eval report: set `{report.set_name}` ({report.created})",
@@ -716,6 +825,12 @@ def render_markdown(report: EvalReport, max_failures: int = 15) -> str:
         *_metrics_table({**report.by_type, "**all**": o}),
         "",
     ]
+    if report.by_split:
+        lines += ["### By split", "", *_metrics_table(report.by_split), ""]
+        for split, rows in report.by_split_type.items():
+            lines += [f"### Split `{split}` by question type", "",
+                      *_metrics_table({**rows, "**all**": report.by_split[split]}), ""]
+    lines += [*_outcome_lines(report), *_reliability_lines(report)]
     if report.by_tag:
         lines += ["### By tag", "", *_metrics_table(report.by_tag), ""]
     if report.llm_judged is not None:
@@ -733,9 +848,10 @@ def render_markdown(report: EvalReport, max_failures: int = 15) -> str:
     for r in failures[:max_failures]:
         given = "(refused) " if r.refused else ""
         lines += [
-            f"### {r.id} ({r.type}) — {r.question}",
+            f"### {r.id} ({r.type}{', ' + r.split if r.split else ''}) — {r.question}",
             "",
             f"- Expected: {_fmt_expected(r.expected)}; gold: {', '.join(r.gold_ids) or '–'}",
+            *[f"- Gold quote: “{_one_line(g, 300)}”" for g in r.gold_quotes[:2]],
             f"- Given: {given}{_one_line(r.answer, 400)}",
             f"- Gold statement rank in retrieval: {r.gold_rank or 'not in top 10'}" if r.gold_ids else
             "- (unanswerable: the answer should have been a refusal)",
@@ -799,6 +915,28 @@ def write_charts(report: EvalReport, out_dir: Path) -> list[Path]:
     paths.append(out_dir / "latency.png")
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
+
+    if report.reliability:
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+        xs = [float(b["support"]) for b in report.reliability]
+        ys = [float(b["correct"]) for b in report.reliability]
+        ax.plot(xs, ys, marker="o", color="#3b6ea5", label="observed (bins of equal count)")
+        for b, x, y in zip(report.reliability, xs, ys, strict=True):
+            ax.annotate(f"n={b['n']}", (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+        ax.plot([0, 1], [0, 1], linestyle=":", color="#888", label="perfect calibration")
+        threshold = report.settings.get("refuse_threshold")
+        if isinstance(threshold, int | float):
+            ax.axvline(float(threshold), color="#b33", linestyle="--", label=f"refusal threshold {threshold}")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("support (Answer.support)")
+        ax.set_ylabel("share answered correctly (refusal off)")
+        ax.set_title(f"Reliability — set {report.set_name}" + (f" / {report.split}" if report.split else ""))
+        ax.legend(fontsize=7, loc="upper left")
+        fig.tight_layout()
+        paths.append(out_dir / "reliability.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
     return paths
 
 
@@ -964,7 +1102,7 @@ def ensure_index(
 ) -> tuple[Path, str]:
     """The cached index for these statements and settings, built on first use."""
     key = index_key(records, settings)
-    target = (cache_dir or CACHE_DIR) / f"index-{key}"
+    target = (cache_dir or settings.eval_cache_dir or CACHE_DIR) / f"index-{key}"
     if not target.exists():
         build_index(records, target, settings, progress)
     return target, key
@@ -1051,6 +1189,7 @@ def run_eval(
     cache_dir: Path | None = None,
     corpus_dir: Path | None = None,
     manifest: Path | None = None,
+    split: str | None = None,
 ) -> EvalReport:
     """Run one eval set and (by default) write its report under ``evals/reports/<timestamp>/``.
 
@@ -1060,12 +1199,17 @@ def run_eval(
     """
     settings = settings or get_settings()
     eval_set = get_set(set_name, manifest)
-    questions = select_questions(load_questions(eval_set.questions), eval_set.tags)
+    if split is not None and split not in SPLITS:
+        raise EvalInputError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    questions = select_questions(load_questions(eval_set.questions), eval_set.tags, split)
+    if split is not None and not questions:
+        raise EvalInputError(f"set {set_name!r} has no questions in split {split!r} (only v2 sets have splits)")
     if limit is not None:
         questions = questions[: max(0, limit)]
-    records = resolve_statements(eval_set.statements, read_statement_sources(default_sources(corpus_dir)))
+    sources = {} if eval_set.statements is None else read_statement_sources(default_sources(corpus_dir))
+    records = resolve_statements(eval_set.statements, sources, corpus_dir)
     texts = {r["id"]: r["text"] for r in records}
-    problems = validate_questions(questions, texts, _rel(eval_set.statements))
+    problems = validate_questions(questions, texts, eval_set.pool_label)
     if problems:
         raise EvalInputError(f"{eval_set.questions}: " + "; ".join(problems[:10]))
     if index_dir is not None and not index_dir.is_dir():
@@ -1084,13 +1228,16 @@ def run_eval(
         gold_ids = {g for q in questions for g in q.gold_ids}
         doc_texts = check_index_has(index, sorted(gold_ids), index_dir)
         results = [_run_one(q, index, doc_texts, answer_question, llm) for q in _progress(questions, progress, "eval")]
+        use_llm = settings.llm_enabled if llm is None else llm
+        if not use_llm:
+            _unrefused_pass(questions, results, index, progress)
     finally:
         index.close()
     use_judge = settings.llm_enabled if judge is None else judge
     if use_judge:
         llm_judge(results, {q.id: q for q in questions}, settings, progress)
     report = build_report(eval_set, results, statements=len(records), index_dir=index_dir, index_key=key,
-                          settings=settings, llm_judged=use_judge)
+                          settings=settings, llm_judged=use_judge, split=split)
     if write:
         write_report(report, out_dir or _new_report_dir(REPORTS_DIR))
     return report
@@ -1114,6 +1261,30 @@ def _run_one(q: EvalQuestion, index: Index, doc_texts: dict[str, str | None], an
     return score_answer(q, ans, doc_texts, retrieved, seconds)
 
 
+def _unrefused_pass(questions: Sequence[EvalQuestion], results: Sequence[QuestionResult], index: Index,
+                    progress: bool) -> None:
+    """Answer every question again with the refusal threshold at 0, recording what would have been said.
+
+    Why: a reliability diagram needs the correctness of the answer behind *every* support value, refused or
+    not; refusals hide it. Extractive answering is deterministic and cheap, so a second pass costs seconds.
+    """
+    original = index.settings
+    index.settings = original.model_copy(update={"refuse_threshold": 0.0})
+    try:
+        for q, r in zip(_progress(questions, progress, "unrefused"), results, strict=True):
+            if r.error:
+                continue
+            try:
+                ans = index.answer(q.question, llm=False)
+            except Exception as exc:  # noqa: BLE001 - recorded on the result, the run goes on
+                r.error = f"unrefused pass: {type(exc).__name__}: {exc}"
+                continue
+            r.unrefused_answer = ans.text
+            r.unrefused_correct = bool(q.answerable and not ans.refused and answer_correct(q.answers, ans.text))
+    finally:
+        index.settings = original
+
+
 def main_eval(
     set_name: str = "default",
     index_dir: Path | None = None,
@@ -1123,6 +1294,7 @@ def main_eval(
     gate: bool = False,
     judge: bool | None = None,
     progress: bool = True,
+    split: str | None = None,
 ) -> int:
     """CLI glue: run (or compare) and print a summary; returns the exit code (1 = gate failed, 2 = bad input)."""
     try:
@@ -1130,7 +1302,7 @@ def main_eval(
             print(compare_reports(*compare))
             return 0
         report = run_eval(set_name, index_dir=index_dir, limit=limit, out_dir=out_dir, progress=progress,
-                          judge=judge)
+                          judge=judge, split=split)
     except EvalInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -1154,5 +1326,8 @@ def summary_lines(report: EvalReport) -> str:
             f"{_pct(o['citation_recall'])}, refusal P/R {_pct(o['refusal_precision'])}/{_pct(o['refusal_recall'])}, "
             f"hit@5 {_pct(o['hit@5'])}, MRR {_pct(o['mrr'])}, p50 {_sec(o['latency_p50'])}")
     per_type = "; ".join(f"{t} {_pct(m['accuracy'])} (n={m['n']})" for t, m in report.by_type.items())
+    if report.by_split:
+        per_type += "\nby split: " + "; ".join(f"{s} {_pct(m['accuracy'])} (n={m['n']})"
+                                                for s, m in report.by_split.items())
     where = f"report: {report.out_dir}" if report.out_dir else "(report not written)"
     return f"{head}\nby type: {per_type}\n{where}"
