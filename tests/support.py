@@ -8,6 +8,7 @@ from statementqa import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
+CORPUS = REPO.parent / "shared" / "corpus"  # the read-only shared corpus beside the checkout
 SEED_ID = "cz-mfa-2024-05-lipavsky-blinken"
 N_SEED_STATEMENTS = 30  # enough distractors on the same topics, small enough to embed in seconds
 

@@ -53,12 +53,16 @@ _TOKEN = re.compile(r"[^\W_]+(?:[’'\-.][^\W_]+)*")
 _SENT_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
+_TYPO = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
     """Lower-case, accents stripped, typographic quotes/dashes folded (as the eval's answer matching does)."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = text.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    text = text.translate(_TYPO)
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return text.lower()
 
 
 def tokens(text: str) -> list[str]:
@@ -140,13 +144,16 @@ class Group:
     """Alternatives; each alternative is a tuple of word prefixes that must be consecutive."""
 
     alts: tuple[tuple[str, ...], ...]
+    regex: re.Pattern[str]
 
     @classmethod
     def parse(cls, spec: str) -> Group:
         alts = tuple(tuple(tokens(a)) for a in spec.split("|") if tokens(a))
         if not alts:
             raise ValueError(f"empty term group {spec!r}")
-        return cls(alts)
+        # A fast pre-filter on folded sentence text: each word prefix at a word start, phrases in sequence.
+        pattern = "|".join(r"\W+\w*?".join(r"(?<![^\W_])" + re.escape(p) for p in alt) for alt in alts)
+        return cls(alts, re.compile(pattern))
 
     def positions(self, toks: Sequence[str]) -> list[int]:
         """Token positions where any alternative starts."""
@@ -297,15 +304,16 @@ def _matching_sentences(corpus: Corpus, probe: Probe) -> Iterator[tuple[str, str
         docs = cand if docs is None else docs & cand
     for doc_id in sorted(docs or ()):
         rec = corpus.docs[doc_id]
-        for sent in _doc_sentences(doc_id, rec.get("title", ""), rec["text"]):
-            toks = tokens(sent)
-            if all(g.positions(toks) for g in probe.terms):
+        for sent, folded in _doc_sentences(doc_id, rec.get("title", ""), rec["text"]):
+            if all(g.regex.search(folded) for g in probe.terms):
                 yield doc_id, sent
 
 
-@lru_cache(maxsize=4096)
-def _doc_sentences(doc_id: str, title: str, text: str) -> tuple[str, ...]:
-    return tuple([title, *sentences(text)]) if title else tuple(sentences(text))
+@lru_cache(maxsize=8192)
+def _doc_sentences(doc_id: str, title: str, text: str) -> tuple[tuple[str, str], ...]:
+    """(sentence, folded sentence) of a statement, its title first."""
+    sents = [title, *sentences(text)] if title else sentences(text)
+    return tuple((s, fold(s)) for s in sents)
 
 
 def _acceptable(value: str, answers: Sequence[str | list[str]]) -> bool:
@@ -341,7 +349,8 @@ def check_question(q: dict[str, Any], corpus: Corpus) -> Result:
     except ValueError as exc:
         res.problems.append(f"bad probe: {exc}")
         return res
-    gold = set(q.get("gold_ids", []))
+    # A built question lists gold_ids; a draft has only its gold quotes (which name their statements).
+    gold = set(q.get("gold_ids") or [g["doc_id"] for g in q.get("gold", []) if "doc_id" in g])
     own = gold | set(q.get("topic_ids", []))
     answers = q.get("answers", [])
     reviewed = q.get("reviewed", [])
