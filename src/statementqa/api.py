@@ -19,6 +19,13 @@ from statementqa import answer as answer_stage
 from statementqa.chunk import Chunker
 from statementqa.config import Settings, get_settings
 from statementqa.embed import get_embedder
+from statementqa.filters import (
+    FilterError,
+    QuestionTooLongError,
+    match_issuer,
+    span_text,
+    unknown_issuers_message,
+)
 from statementqa.ingest import load_paths
 from statementqa.models import (
     Answer,
@@ -129,6 +136,64 @@ class Index:
     def _filters(self, sources: Sequence[str] | None, since: DateLike, until: DateLike) -> Filters:
         return Filters(sources=tuple(sources or ()), since=_to_date(since, "since"), until=_to_date(until, "until"))
 
+    def check_question(self, question: str) -> str:
+        """The question, or a ``UserInputError`` when it is empty or longer than ``max_question_chars``."""
+        if not question or not question.strip():
+            raise ValueError("question is empty: ask something about the indexed statements")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise QuestionTooLongError(
+                f"The question is {len(question):,} characters long; questions may have at most {limit:,} "
+                "(setting STATEMENTQA_MAX_QUESTION_CHARS). Ask about one thing, in a sentence or two."
+            )
+        return question
+
+    def check_filters(self, sources: Sequence[str] | None, since: DateLike,
+                      until: DateLike) -> tuple[Filters, str | None]:
+        """The filters as indexed names, plus a notice when a spelling was read as an indexed issuer.
+
+        Raises ``FilterError`` ("No statement matches the filters: …") when they select no statement:
+        an unknown or misspelled issuer (with "Did you mean …" and the issuers that exist), ``since``
+        after ``until``, or a date range that holds no statement (with the dates that do exist).
+        """
+        f = self._filters(sources, since, until)
+        if f.since and f.until and f.since > f.until:
+            raise FilterError(
+                f"No statement matches the filters: since {f.since.isoformat()} is after until "
+                f"{f.until.isoformat()}. Swap the two dates or widen the range."
+            )
+        notice = None
+        if f.sources:
+            known = self.store.sources()
+            matches = [match_issuer(s, known) for s in dict.fromkeys(f.sources)]
+            misses = [m for m in matches if m.issuer is None]
+            if misses:
+                raise FilterError(unknown_issuers_message(misses, known),
+                                  [s for m in misses for s in m.suggestions])
+            respelled = [m for m in matches if m.issuer != m.requested]
+            if respelled:
+                notice = "Issuer filter read as " + ", ".join(
+                    f"“{m.issuer}” (for “{m.requested}”)" for m in respelled) + "."
+            f = Filters(tuple(dict.fromkeys(m.issuer for m in matches if m.issuer)), f.since, f.until)
+        if f.since or f.until:
+            n, _, _ = self.store.matching(f)
+            if n == 0:
+                total, lo, hi = self.store.matching(Filters(f.sources))  # the same issuers, any date
+                who = ", ".join(f"“{s}”" for s in f.sources) if f.sources else "the index"
+                theirs = {0: "the indexed statements", 1: "its statements"}.get(len(f.sources), "their statements")
+                if not total:
+                    have = "; the index holds no statement"
+                elif not lo:
+                    have = f"; {theirs} carry no date"
+                else:
+                    have = f"; {theirs} are dated {lo}" + (f" to {hi}" if hi != lo else "")
+                verb = "have" if len(f.sources) > 1 else "has"
+                raise FilterError(
+                    f"No statement matches the filters: {who} {verb} no statement dated "
+                    f"{span_text(f.since, f.until)}{have}. Widen the date range."
+                )
+        return f, notice
+
     def retrieve(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
                  until: DateLike = None, top_k: int | None = None, weights: Weights | None = None) -> list[Passage]:
         return self.retriever.retrieve(question, self._filters(sources, since, until), top_k, weights)
@@ -168,9 +233,8 @@ class Index:
     def _answer(self, question: str, sources: Sequence[str] | None, since: DateLike, until: DateLike,
                 top_k: int | None, llm: bool | None, history: History, on_token: object) -> Answer:
         t0 = time.perf_counter()
-        if not question or not question.strip():
-            raise ValueError("question is empty: ask something about the indexed statements")
-        filters = self._filters(sources, since, until)
+        self.check_question(question)
+        filters, filter_notice = self.check_filters(sources, since, until)
         use_llm = self.settings.llm_enabled if llm is None else llm
         if use_llm:
             ans = self._llm_answer(question, filters, top_k, history, on_token)
@@ -182,6 +246,8 @@ class Index:
                 ans = ans.model_copy(update={"notice": notice if not ans.refused else
                                              f"{notice} The follow-up could not be resolved from the statements."})
         ans = answer_stage.finalize(ans, self.store.text)
+        if filter_notice:
+            ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
 
     def _extractive(self, question: str, passages: list[Passage]) -> Answer:

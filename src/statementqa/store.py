@@ -315,6 +315,28 @@ class Store:
     def sources(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
 
+    def matching(self, f: Filters) -> tuple[int, str | None, str | None]:
+        """(statements, first date, last date) that pass the filters — the same rule as the retrievers:
+        a date bound excludes undated statements (and dates that are not yyyy-mm-dd)."""
+        where: list[str] = []
+        args: list[object] = []
+        if f.sources:
+            where.append(f"source IN ({','.join('?' * len(f.sources))})")
+            args.extend(f.sources)
+        if f.since or f.until:
+            where.append("date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
+        if f.since:
+            where.append("date >= ?")
+            args.append(f.since.isoformat())
+        if f.until:
+            where.append("date <= ?")
+            args.append(f.until.isoformat())
+        sql = "SELECT COUNT(*), MIN(date), MAX(date) FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        n, lo, hi = self.db.execute(sql, args).fetchone()
+        return int(n), lo, hi
+
     def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
         """(id, title, date, source) of the most recent statements, for example questions in the UI."""
         q = "SELECT id, title, date, source FROM documents ORDER BY date DESC LIMIT ?"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from statementqa.config import Settings
+from statementqa.filters import UserInputError
 from statementqa.models import Answer, Document, IndexStats, IngestSummary, Passage
 from statementqa.render import (
     UploadOutcome,
@@ -197,10 +198,17 @@ class App:
         question = (question or "").strip()
         if not question:
             return
-        session.messages.append({"role": "user", "content": f"<div>{esc_lines(question)}</div>"})
+        limit = self.settings.max_question_chars
+        shown = question if len(question) <= limit else question[:300].rstrip() + f" … ({len(question):,} characters)"
+        session.messages.append({"role": "user", "content": f"<div>{esc_lines(shown)}</div>"})
         session.messages.append({"role": "assistant", "content": streaming_html("")})
         yield list(session.messages), session, None, None
         try:
+            if len(question) > limit:
+                raise InputError(
+                    f"The question is {len(question):,} characters long; questions may have at most {limit:,} "
+                    "(setting STATEMENTQA_MAX_QUESTION_CHARS). Ask about one thing, in a sentence or two."
+                )
             kwargs = {
                 "sources": list(issuers) if issuers else None,
                 "since": parse_day(since, "From"),
@@ -210,7 +218,7 @@ class App:
             if kwargs["since"] and kwargs["until"] and kwargs["since"] > kwargs["until"]:
                 raise InputError("The “From” date is after the “Until” date: no statement can match.")
             answer = yield from self._stream(question, kwargs, session)
-        except InputError as exc:
+        except (InputError, UserInputError) as exc:  # the user's to fix: shown as such, nothing was answered
             session.messages[-1] = {"role": "assistant", "content": _input_error_html(str(exc))}
             yield list(session.messages), session, None, None
             return

@@ -278,3 +278,24 @@ def test_build_ui_offers_the_indexed_issuers_as_filters(settings: Settings):
     assert [choice[0] for choice in dropdown["props"]["choices"]] == ["Ministry of Examples"]
     panel = next(c for c in config["components"] if c["props"].get("elem_id") == "sqa-index")
     assert "First run: indexed seeds" in str(panel["props"]["value"])
+
+
+def test_overlong_question_is_refused_in_the_chat_and_nothing_is_asked(app: App):
+    session = Session()
+    *_, (msgs, _s, sources, plain) = run(app, "What did the minister say? " * 400, session)
+    assert "10,799 characters" in msgs[-1]["content"]  # stripped and "at most 1,000" in msgs[-1]["content"]
+    assert "sqa-input-error" in msgs[-1]["content"]
+    assert len(msgs[0]["content"]) < 500  # the user's bubble shows the start of it, not 10,799 characters
+    assert app.index.calls == [] and session.answers == [] and sources is None
+
+
+def test_misspelled_issuer_says_no_statement_matches_instead_of_a_refusal(seed_index):
+    app = App(seed_index)
+    session = Session()
+    *_, (msgs, *_rest) = run(app, "How many MoUs has the US signed?", session, issuers=["White House"])
+    bubble = msgs[-1]["content"]
+    assert "sqa-input-error" in bubble and "No statement matches the filters" in bubble
+    assert "Did you mean “The White House”?" in bubble and "do not say" not in bubble
+    *_, (msgs, *_rest) = run(app, "How many MoUs has the US signed?", session, since="2030-01-01")
+    assert "no statement dated on or after 2030-01-01" in msgs[-1]["content"]
+    assert session.answers == []
