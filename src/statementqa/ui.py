@@ -9,11 +9,13 @@ answering and ingesting share the store.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
+import stat
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -110,6 +112,61 @@ def unique_destination(upload_dir: Path, name: str) -> Path:
     return candidate
 
 
+class UploadRefused(Exception):
+    """A path handed to the upload handler that the upload itself did not write (the reason is logged)."""
+
+
+class UploadGate:
+    """Which server files the upload handler may read: only those the app's upload endpoint wrote.
+
+    Why: Gradio passes the handler server paths taken from the request, so a crafted request can name
+    any file. A path is admitted only if it is one Gradio's ``/upload`` wrote for this app (``written``,
+    Gradio's ``Blocks.upload_file_set``) and, with symlinks resolved, a regular file inside the upload
+    cache (``folders``). The shared default cache (``$TMP/gradio``) is not enough on its own: other apps
+    and users write there too. Nothing else is opened.
+    """
+
+    def __init__(self, folders: Sequence[str | Path], written: Collection[str] | None = None) -> None:
+        self.folders = [Path(os.path.realpath(f)) for f in folders]
+        self.written = written
+
+    @classmethod
+    def for_gradio(cls, blocks: Any = None) -> UploadGate:
+        """Gradio's upload cache (``GRADIO_TEMP_DIR`` or ``$TMP/gradio``) and, given the app, its uploads."""
+        from gradio.utils import get_upload_folder
+
+        return cls([get_upload_folder()], getattr(blocks, "upload_file_set", None))
+
+    def _inside(self, path: str) -> bool:
+        return any(Path(path).is_relative_to(f) for f in self.folders)
+
+    def admit(self, raw: str | Path) -> Path:
+        """The resolved path of an uploaded file; ``FileNotFoundError`` if it is gone, else ``UploadRefused``."""
+        lexical = os.path.abspath(raw)
+        if self.written is not None and lexical not in {os.path.abspath(w) for w in list(self.written)}:
+            raise UploadRefused("not written by this app's upload endpoint")
+        if not self._inside(os.path.realpath(os.path.dirname(lexical))):
+            raise UploadRefused(f"outside the upload cache {', '.join(map(str, self.folders))}")
+        if os.path.islink(lexical):
+            raise UploadRefused("a symbolic link")
+        real = os.path.realpath(lexical, strict=True)  # FileNotFoundError: the upload did not arrive
+        if not self._inside(real):
+            raise UploadRefused(f"resolves outside the upload cache ({real})")
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            raise UploadRefused("not a regular file")
+        return Path(real)
+
+
+def copy_upload(src: Path, dest: Path) -> None:
+    """Copy an admitted upload without following a symlink swapped in after the check."""
+    fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fin:
+        if not stat.S_ISREG(os.fstat(fin.fileno()).st_mode):
+            raise UploadRefused("not a regular file")
+        with dest.open("xb") as fout:
+            shutil.copyfileobj(fin, fout)
+
+
 def _allowed_types(settings: Settings) -> set[str]:
     return {t.lower() if t.startswith(".") else "." + t.lower() for t in settings.upload_types}
 
@@ -117,10 +174,12 @@ def _allowed_types(settings: Settings) -> set[str]:
 class App:
     """Handlers of the web UI around one index (thread-safe; one per server)."""
 
-    def __init__(self, index: IndexLike, settings: Settings | None = None, notice: str | None = None) -> None:
+    def __init__(self, index: IndexLike, settings: Settings | None = None, notice: str | None = None,
+                 gate: UploadGate | None = None) -> None:
         self.index = index
         self.settings = settings or index.settings
         self.notice = notice
+        self._gate = gate
         self.lock = threading.RLock()
         self._examples_key: tuple[int, int] | None = None
         self._examples: list[str] = []
@@ -258,9 +317,21 @@ class App:
             yield list(session.messages), session, None, None
 
     # ---- adding statements -------------------------------------------------------------------
+    @property
+    def gate(self) -> UploadGate:
+        """What the upload handler may read (default: Gradio's upload cache; ``build_ui`` adds its uploads)."""
+        if self._gate is None:
+            self._gate = UploadGate.for_gradio()
+        return self._gate
+
+    @gate.setter
+    def gate(self, gate: UploadGate) -> None:
+        self._gate = gate
+
     def add_files(self, paths: Sequence[str | Path] | None) -> list[UploadOutcome]:
         """Validate, store (under a safe name in ``upload_dir``) and ingest uploaded files.
 
+        Only files the upload itself wrote are read (``gate``); anything else is refused and logged.
         A rejected or broken file gets its own message and changes nothing else; files that
         added nothing are removed again from the upload folder.
         """
@@ -271,11 +342,16 @@ class App:
         order: list[UploadOutcome | Path] = []
         upload_dir = Path(settings.upload_dir)
         for raw in paths or []:
-            src = Path(raw)
-            shown = src.name
+            shown = Path(raw).name
             suffix = Path(sanitize_filename(shown)).suffix.lower()
             try:
+                src = self.gate.admit(raw)
                 size = src.stat().st_size
+            except UploadRefused as why:
+                log.warning("upload refused: %s (%s)", raw, why)
+                order.append(UploadOutcome(shown, False, "refused: this file did not come through the upload "
+                                                         "(only files uploaded here are read); upload it again."))
+                continue
             except OSError:
                 order.append(UploadOutcome(shown, False, "the upload did not arrive; try again."))
                 continue
@@ -298,7 +374,13 @@ class App:
             else:
                 upload_dir.mkdir(parents=True, exist_ok=True)
                 dest = unique_destination(upload_dir, shown)
-                shutil.copyfile(src, dest)
+                try:
+                    copy_upload(src, dest)
+                except (OSError, UploadRefused) as why:
+                    log.warning("upload refused: %s (%s)", raw, why)
+                    dest.unlink(missing_ok=True)
+                    order.append(UploadOutcome(shown, False, "the upload did not arrive; try again."))
+                    continue
                 outcomes[dest] = UploadOutcome(shown, False, "not ingested")
                 order.append(dest)
         if outcomes:
@@ -522,6 +604,7 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             refresh_examples, None, examples
         )
         demo.load(refresh_examples, None, examples)
+    app.gate = UploadGate.for_gradio(demo)  # only what this app's /upload wrote
     return demo
 
 

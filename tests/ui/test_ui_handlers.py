@@ -12,7 +12,7 @@ from uikit import answered, cite, make_doc, passage
 
 from statementqa.config import Settings
 from statementqa.models import Answer, Document, FileResult, IndexStats, IngestIssue, IngestSummary, Passage
-from statementqa.ui import App, InputError, Session, parse_day, sanitize_filename, unique_destination
+from statementqa.ui import App, InputError, Session, UploadGate, parse_day, sanitize_filename, unique_destination
 
 DOC = make_doc("Intro.\n\nThe minister said the bridge reopens on 3 March.\n\nEnd.", id="d1",
                title="Minister on bridge reopening", source="Ministry of Examples")
@@ -81,8 +81,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> App:
-    return App(FakeIndex(settings), settings)
+def app(settings: Settings, tmp_path: Path) -> App:
+    return App(FakeIndex(settings), settings, gate=UploadGate([tmp_path]))  # tmp_path plays the upload cache
 
 
 def run(app: App, question: str, session: Session, **kw: Any) -> list[tuple]:
@@ -198,6 +198,32 @@ def test_uploads_are_validated_stored_and_ingested(app: App, settings: Settings,
     assert sorted(p.name for p in Path(settings.upload_dir).iterdir()) == ["new.jsonl"]
     assert "Uploads Ministry" in app.sources()
     assert "<b>2</b> statements" in app.index_panel()
+
+
+def test_only_files_the_upload_wrote_are_read(settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    cache = tmp_path / "gradio-cache"
+    (cache / "3f2a").mkdir(parents=True)
+    uploaded = cache / "3f2a" / "new.jsonl"
+    uploaded.write_text(_statement(1) + "\n")
+    planted = cache / "planted.jsonl"  # inside the upload cache, but the upload never wrote it
+    planted.write_text(_statement(2, source="Planted Ministry") + "\n")
+    secret = tmp_path / "secret.jsonl"  # elsewhere on the server
+    secret.write_text(_statement(3, source="Secret Ministry") + "\n")
+    link = cache / "3f2a" / "link.jsonl"  # a symlink in the cache, even one the upload would have reported
+    link.symlink_to(secret)
+    gate = UploadGate([cache], written={str(uploaded), str(link)})
+    app = App(FakeIndex(settings), settings, gate=gate)
+    tricks = [planted, secret, link, cache / "3f2a" / ".." / ".." / "secret.jsonl", "/etc/hostname"]
+    with caplog.at_level("WARNING", logger="statementqa.ui"):
+        outcomes = app.add_files([uploaded, *tricks])
+    assert outcomes[0].ok and outcomes[0].message.startswith("1 added")
+    for o in outcomes[1:]:
+        assert not o.ok and "did not come through the upload" in o.message, o
+    assert [p.name for p in app.index.ingested[0]] == ["new.jsonl"] and len(app.index.ingested) == 1
+    assert sorted(p.name for p in Path(settings.upload_dir).iterdir()) == ["new.jsonl"]
+    assert not {"Planted Ministry", "Secret Ministry"} & set(app.sources())
+    refused = [r for r in caplog.records if "upload refused" in r.getMessage()]
+    assert len(refused) == len(tricks) and str(secret) in refused[1].getMessage()
 
 
 def test_a_failing_ingest_reports_every_file_and_keeps_nothing(app: App, settings: Settings, tmp_path: Path):
