@@ -56,7 +56,11 @@ def _to_date(value: DateLike, field: str) -> date | None:
 
 
 class Index:
-    """An index folder opened for use; safe to share between threads (the UI does)."""
+    """An index folder opened for use; safe to share between threads (the UI does).
+
+    Answers run concurrently (each on one SQLite snapshot); ingests and removals run one at a time,
+    and are exclusive only while they write — loading, chunking and embedding happen beside answers.
+    Writes from other processes are seen through the store's generation counter."""
 
     def __init__(self, path: str | Path | None = None, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
@@ -65,6 +69,7 @@ class Index:
         self.store = Store(self.path, self.settings, self.embedder.name)
         self.retriever = Retriever(self.store, self.embedder, self.settings)
         self._chunker: Chunker | None = None
+        self._writing = threading.Lock()  # one ingest/remove at a time (answers do not wait for it)
 
     # --- ingest --------------------------------------------------------------------------------
     @property
@@ -75,6 +80,10 @@ class Index:
 
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
         """Load, chunk, embed and store; unchanged statements (same content hash) cost nothing."""
+        with self._writing:
+            return self._ingest(paths, progress)
+
+    def _ingest(self, paths: Sequence[str | Path], progress: bool) -> IngestSummary:
         t0 = time.perf_counter()
         loaded = load_paths(list(paths))
         summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
@@ -111,7 +120,7 @@ class Index:
             bar.update(len(group))
         bar.close()
         if summary.added or summary.updated:
-            self.store.lexical()  # rebuild BM25 now, not on the first question
+            self.store.lexical(wait=True)  # rebuild BM25 now, not on the first question
         summary.files = list(files.values())
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -238,14 +247,16 @@ class Index:
         use_llm = self.settings.llm_enabled if llm is None else llm
         if use_llm:
             ans = self._llm_answer(question, filters, top_k, history, on_token)
+            ans = answer_stage.finalize(ans, self.store.text)
         else:
-            query, notice = answer_stage.resolve_followup(question, history)
-            passages = self.retriever.retrieve(query, filters, top_k)
-            ans = self._extractive(question, passages)
-            if notice:
-                ans = ans.model_copy(update={"notice": notice if not ans.refused else
-                                             f"{notice} The follow-up could not be resolved from the statements."})
-        ans = answer_stage.finalize(ans, self.store.text)
+            with self.store.snapshot():  # passages, texts and quotes from one committed state
+                query, notice = answer_stage.resolve_followup(question, history)
+                passages = self.retriever.retrieve(query, filters, top_k)
+                ans = self._extractive(question, passages)
+                if notice:
+                    ans = ans.model_copy(update={"notice": notice if not ans.refused else
+                                                 f"{notice} The follow-up could not be resolved from the statements."})
+                ans = answer_stage.finalize(ans, self.store.text)
         if filter_notice:
             ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
@@ -263,8 +274,9 @@ class Index:
                 standalone = llm_stage.condense_question(question, history, self.settings)
             except llm_stage.LLMError:
                 standalone, _ = answer_stage.resolve_followup(question, history)
-        passages = self.retriever.retrieve(standalone, filters, top_k)
-        try:
+        with self.store.snapshot():
+            passages = self.retriever.retrieve(standalone, filters, top_k)
+        try:  # no snapshot while the model writes (seconds): its quotes are checked against the latest text
             return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
                                              on_token=on_token)  # type: ignore[arg-type]
         except llm_stage.LLMError as exc:
@@ -275,13 +287,18 @@ class Index:
     # --- maintenance ---------------------------------------------------------------------------
     def remove(self, ids: Sequence[str]) -> int:
         """Delete statements by id; returns how many existed."""
-        removed = self.store.remove(list(ids))
-        if removed:
-            self.store.lexical()
-        return len(removed)
+        with self._writing:
+            removed = self.store.remove(list(ids))
+            if removed:
+                self.store.lexical(wait=True)
+            return len(removed)
 
     def stats(self) -> IndexStats:
         return self.store.stats()
+
+    def generation(self) -> int:
+        """Changes whenever the index changes (from this process or another): a cache key for views."""
+        return self.store.generation()
 
     def sources(self) -> list[str]:
         return self.store.sources()

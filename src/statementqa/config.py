@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     upload_max_mb: float = 20.0
     upload_types: list[str] = [".jsonl", ".txt", ".md", ".html", ".htm", ".pdf"]
     upload_dir: Path = Path("index/uploads")
+    ui_concurrency: int = Field(16, ge=1)  # answers (and uploads) the UI runs at the same time
 
     @property
     def llm_enabled(self) -> bool:
