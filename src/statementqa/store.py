@@ -241,7 +241,7 @@ class Store:
         self._collection = self._collection_name(settings.collection)
         self._remote = bool(settings.chroma_host)
         self._open_vectors()
-        self._vectors_gen = self.generation()
+        self._vectors_gen = self._latest_generation()
         self._lexical: LexicalIndex | None = None
         self._texts: dict[int, dict[str, str]] = {}  # generation → doc id → text
 
@@ -253,27 +253,33 @@ class Store:
         )
         self.vectors = ChromaVectorStore(chroma_collection=collection)
 
-    def _fresh_vectors(self) -> ChromaVectorStore:
-        """The vector store, reopened first if another process wrote since this one last looked.
+    def _refresh_vectors(self) -> None:
+        """Reopen the vector store if another process wrote since this one last looked.
 
         Why: an on-disk Chroma client keeps its HNSW index in memory and does not see vectors another
         process added (measured with chromadb 1.5.9: ``count()`` sees them, ``query()`` does not until
-        the client is reopened). A Chroma server has no such problem."""
-        if self._remote:
-            return self.vectors
-        gen = self.generation()
-        if gen == self._vectors_gen:
-            return self.vectors
+        the client is reopened). A Chroma server has no such problem. Use ``self.vectors`` only under
+        ``self.rw`` afterwards: reopening happens under the write side."""
+        if self._remote or self._latest_generation() <= self._vectors_gen:
+            return
         with self.rw.write():
-            gen = self.generation()
-            if gen != self._vectors_gen:
+            gen = self._latest_generation()
+            if gen > self._vectors_gen:
                 try:
                     self.client.close()
                 except Exception:  # noqa: BLE001 - closing a stale client is best effort
                     pass
                 self._open_vectors()
                 self._vectors_gen = gen
-        return self.vectors
+
+    def _latest_generation(self) -> int:
+        """The generation committed now (not this thread's snapshot)."""
+        conn = self._borrow()
+        try:
+            rows = conn.execute("SELECT value FROM meta WHERE key='generation'").fetchall()
+        finally:
+            self._pool.put(conn)
+        return int(rows[0][0]) if rows else 0
 
     # --- reading connections: one per concurrent reader, pinned for a snapshot ----------------
     def _borrow(self) -> sqlite3.Connection:
@@ -479,10 +485,10 @@ class Store:
         """(chunk_id, cosine) from Chroma; ids unknown to SQLite (an interrupted ingest) are dropped."""
         query = VectorStoreQuery(query_embedding=embedding.tolist(), similarity_top_k=k,
                                  filters=self._chroma_filters(filters))
-        vectors = self._fresh_vectors()
+        self._refresh_vectors()
         try:
             with self.rw.read():
-                res = vectors.query(query)
+                res = self.vectors.query(query)
         except Exception as exc:  # an empty collection or a filter matching nothing
             if "0" in str(exc) or "empty" in str(exc).lower():
                 return []
@@ -497,9 +503,9 @@ class Store:
         """Cosine of the query to given chunks (for passages only BM25 found: support needs both)."""
         if not chunk_ids:
             return {}
-        vectors = self._fresh_vectors()
+        self._refresh_vectors()
         with self.rw.read():
-            got = vectors.client.get(ids=list(chunk_ids), include=["embeddings"])
+            got = self.vectors.client.get(ids=list(chunk_ids), include=["embeddings"])
         vecs = got.get("embeddings")
         if vecs is None or len(vecs) == 0:
             return {}
@@ -537,8 +543,9 @@ class Store:
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.id)
                 nodes.append(node)
                 row += 1
-        vectors = self._fresh_vectors()
+        self._refresh_vectors()
         with self.rw.write(), self._lock:
+            vectors = self.vectors
             for doc, _ in batch:
                 vectors.delete(ref_doc_id=doc.id)
             for i in range(0, len(nodes), 1000):
@@ -559,8 +566,9 @@ class Store:
 
     def remove(self, ids: Sequence[str]) -> list[str]:
         """Delete statements (vectors first, then rows); returns the ids that existed."""
-        vectors = self._fresh_vectors()
+        self._refresh_vectors()
         with self.rw.write(), self._lock:
+            vectors = self.vectors
             present = list(self.hashes(ids))
             for doc_id in present:
                 vectors.delete(ref_doc_id=doc_id)
