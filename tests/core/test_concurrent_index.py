@@ -92,3 +92,25 @@ def test_bm25_builds_are_whole_or_ignored(tmp_path: Path):
     assert LexicalIndex.load(tmp_path).generation == 4  # type: ignore[union-attr]
     (tmp_path / "current").write_text("g9-gone", encoding="utf-8")  # pruned under a reader: rebuild, no crash
     assert LexicalIndex.load(tmp_path) is None
+
+
+
+def test_an_answer_on_an_older_snapshot_does_not_reopen_the_vector_store(small_index: Index, tmp_path: Path):
+    """Only another process's write reopens the Chroma client; this process's own writes never do (a
+    reopen under a running query closed its client: 'RustBindingsAPI' object has no attribute 'bindings')."""
+    import threading
+
+    ix = small_index
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps(LIGHTHOUSES) + "\n", encoding="utf-8")
+    client = ix.store.client
+    qvec = ix.embedder.embed(["harbour bridge"])[0]
+    with ix.store.snapshot():  # an answer in progress, reading the state before the write below
+        before = ix.store.generation()
+        writer = threading.Thread(target=ix.ingest, args=([extra],))
+        writer.start()
+        writer.join(60)
+        assert ix.store.generation() == before  # still the old state, for this answer
+        assert ix.store.dense_search(qvec, 3, ix._filters(None, None, None))
+    assert ix.store.client is client  # not reopened: this process wrote, its client saw the write
+    assert "42" in ix.answer("How many historic lighthouses will be restored?").text
