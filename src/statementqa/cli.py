@@ -7,6 +7,7 @@ input must be visible as a non-zero status, while the rest of the batch still la
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import unicodedata
@@ -67,6 +68,9 @@ def rows_taken(text: str, columns: int) -> int:
     return sum(max(1, -(-cell_width(line) // max(1, columns))) for line in text.split("\n"))
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 class DraftDisplay:
     """Shows a streamed LLM reply on a terminal as what it is: an unverified draft, erased when checked.
 
@@ -86,6 +90,8 @@ class DraftDisplay:
         self.text = ""
 
     def write(self, delta: str) -> None:
+        # the model's text must not move the cursor or restyle the terminal, and tabs would upset the row count
+        delta = _CONTROL.sub("", delta.replace("\t", " "))
         if not delta:
             return
         if not self.text:

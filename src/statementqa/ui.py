@@ -68,7 +68,7 @@ class Session:
 
     messages: list[dict[str, str]] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
-    generation: int | None = None  # of the index when this tab's filters and panel were last drawn
+    generation: object = None  # of the index when this tab's filters and panel were last drawn
 
     def history(self) -> list[tuple[str, str]]:
         """Previous turns for follow-up questions, oldest first."""

@@ -118,3 +118,14 @@ def test_rows_taken_counts_wrapped_and_wide_lines():
     assert rows_taken("abc", 10) == 1 and rows_taken("a" * 10, 10) == 1 and rows_taken("a" * 11, 10) == 2
     assert rows_taken("label\nline one\n", 80) == 3  # the cursor sits on the empty last row
     assert rows_taken("条" * 6, 10) == 2  # wide characters take two cells
+
+
+def test_a_draft_cannot_send_terminal_control_sequences():
+    import io
+
+    out = io.StringIO()
+    draft = DraftDisplay(out)
+    draft.write("17 memoranda\x1b[2J\x1b[H\rsigned\tso far\x07")
+    written = out.getvalue()
+    assert "\x1b[2J" not in written and "\x1b[H" not in written and "\r" not in written and "\x07" not in written
+    assert draft.text.endswith("17 memoranda[2J[Hsigned so far")
