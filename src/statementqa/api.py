@@ -19,6 +19,13 @@ from statementqa import answer as answer_stage
 from statementqa.chunk import Chunker
 from statementqa.config import Settings, get_settings
 from statementqa.embed import get_embedder
+from statementqa.filters import (
+    FilterError,
+    QuestionTooLongError,
+    match_issuer,
+    span_text,
+    unknown_issuers_message,
+)
 from statementqa.ingest import load_paths
 from statementqa.models import (
     Answer,
@@ -49,7 +56,11 @@ def _to_date(value: DateLike, field: str) -> date | None:
 
 
 class Index:
-    """An index folder opened for use; safe to share between threads (the UI does)."""
+    """An index folder opened for use; safe to share between threads (the UI does).
+
+    Answers run concurrently (each on one SQLite snapshot); ingests and removals run one at a time,
+    and are exclusive only while they write — loading, chunking and embedding happen beside answers.
+    Writes from other processes are seen through the store's generation counter."""
 
     def __init__(self, path: str | Path | None = None, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
@@ -58,6 +69,7 @@ class Index:
         self.store = Store(self.path, self.settings, self.embedder.name)
         self.retriever = Retriever(self.store, self.embedder, self.settings)
         self._chunker: Chunker | None = None
+        self._writing = threading.Lock()  # one ingest/remove at a time (answers do not wait for it)
 
     # --- ingest --------------------------------------------------------------------------------
     @property
@@ -68,6 +80,10 @@ class Index:
 
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
         """Load, chunk, embed and store; unchanged statements (same content hash) cost nothing."""
+        with self._writing:
+            return self._ingest(paths, progress)
+
+    def _ingest(self, paths: Sequence[str | Path], progress: bool) -> IngestSummary:
         t0 = time.perf_counter()
         loaded = load_paths(list(paths))
         summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
@@ -104,7 +120,7 @@ class Index:
             bar.update(len(group))
         bar.close()
         if summary.added or summary.updated:
-            self.store.lexical()  # rebuild BM25 now, not on the first question
+            self.store.lexical(wait=True)  # rebuild BM25 now, not on the first question
         summary.files = list(files.values())
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -128,6 +144,64 @@ class Index:
     # --- questions -----------------------------------------------------------------------------
     def _filters(self, sources: Sequence[str] | None, since: DateLike, until: DateLike) -> Filters:
         return Filters(sources=tuple(sources or ()), since=_to_date(since, "since"), until=_to_date(until, "until"))
+
+    def check_question(self, question: str) -> str:
+        """The question, or a ``UserInputError`` when it is empty or longer than ``max_question_chars``."""
+        if not question or not question.strip():
+            raise ValueError("question is empty: ask something about the indexed statements")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise QuestionTooLongError(
+                f"The question is {len(question):,} characters long; questions may have at most {limit:,} "
+                "(setting STATEMENTQA_MAX_QUESTION_CHARS). Ask about one thing, in a sentence or two."
+            )
+        return question
+
+    def check_filters(self, sources: Sequence[str] | None, since: DateLike,
+                      until: DateLike) -> tuple[Filters, str | None]:
+        """The filters as indexed names, plus a notice when a spelling was read as an indexed issuer.
+
+        Raises ``FilterError`` ("No statement matches the filters: …") when they select no statement:
+        an unknown or misspelled issuer (with "Did you mean …" and the issuers that exist), ``since``
+        after ``until``, or a date range that holds no statement (with the dates that do exist).
+        """
+        f = self._filters(sources, since, until)
+        if f.since and f.until and f.since > f.until:
+            raise FilterError(
+                f"No statement matches the filters: since {f.since.isoformat()} is after until "
+                f"{f.until.isoformat()}. Swap the two dates or widen the range."
+            )
+        notice = None
+        if f.sources:
+            known = self.store.sources()
+            matches = [match_issuer(s, known) for s in dict.fromkeys(f.sources)]
+            misses = [m for m in matches if m.issuer is None]
+            if misses:
+                raise FilterError(unknown_issuers_message(misses, known),
+                                  [s for m in misses for s in m.suggestions])
+            respelled = [m for m in matches if m.issuer != m.requested]
+            if respelled:
+                notice = "Issuer filter read as " + ", ".join(
+                    f"“{m.issuer}” (for “{m.requested}”)" for m in respelled) + "."
+            f = Filters(tuple(dict.fromkeys(m.issuer for m in matches if m.issuer)), f.since, f.until)
+        if f.since or f.until:
+            n, _, _ = self.store.matching(f)
+            if n == 0:
+                total, lo, hi = self.store.matching(Filters(f.sources))  # the same issuers, any date
+                who = ", ".join(f"“{s}”" for s in f.sources) if f.sources else "the index"
+                theirs = {0: "the indexed statements", 1: "its statements"}.get(len(f.sources), "their statements")
+                if not total:
+                    have = "; the index holds no statement"
+                elif not lo:
+                    have = f"; {theirs} carry no date"
+                else:
+                    have = f"; {theirs} are dated {lo}" + (f" to {hi}" if hi != lo else "")
+                verb = "have" if len(f.sources) > 1 else "has"
+                raise FilterError(
+                    f"No statement matches the filters: {who} {verb} no statement dated "
+                    f"{span_text(f.since, f.until)}{have}. Widen the date range."
+                )
+        return f, notice
 
     def retrieve(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
                  until: DateLike = None, top_k: int | None = None, weights: Weights | None = None) -> list[Passage]:
@@ -168,20 +242,23 @@ class Index:
     def _answer(self, question: str, sources: Sequence[str] | None, since: DateLike, until: DateLike,
                 top_k: int | None, llm: bool | None, history: History, on_token: object) -> Answer:
         t0 = time.perf_counter()
-        if not question or not question.strip():
-            raise ValueError("question is empty: ask something about the indexed statements")
-        filters = self._filters(sources, since, until)
+        self.check_question(question)
+        filters, filter_notice = self.check_filters(sources, since, until)
         use_llm = self.settings.llm_enabled if llm is None else llm
         if use_llm:
             ans = self._llm_answer(question, filters, top_k, history, on_token)
+            ans = answer_stage.finalize(ans, self.store.text)
         else:
-            query, notice = answer_stage.resolve_followup(question, history)
-            passages = self.retriever.retrieve(query, filters, top_k)
-            ans = self._extractive(question, passages)
-            if notice:
-                ans = ans.model_copy(update={"notice": notice if not ans.refused else
-                                             f"{notice} The follow-up could not be resolved from the statements."})
-        ans = answer_stage.finalize(ans, self.store.text)
+            with self.store.snapshot():  # passages, texts and quotes from one committed state
+                query, notice = answer_stage.resolve_followup(question, history)
+                passages = self.retriever.retrieve(query, filters, top_k)
+                ans = self._extractive(question, passages)
+                if notice:
+                    ans = ans.model_copy(update={"notice": notice if not ans.refused else
+                                                 f"{notice} The follow-up could not be resolved from the statements."})
+                ans = answer_stage.finalize(ans, self.store.text)
+        if filter_notice:
+            ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
 
     def _extractive(self, question: str, passages: list[Passage]) -> Answer:
@@ -197,8 +274,9 @@ class Index:
                 standalone = llm_stage.condense_question(question, history, self.settings)
             except llm_stage.LLMError:
                 standalone, _ = answer_stage.resolve_followup(question, history)
-        passages = self.retriever.retrieve(standalone, filters, top_k)
-        try:
+        with self.store.snapshot():
+            passages = self.retriever.retrieve(standalone, filters, top_k)
+        try:  # no snapshot while the model writes (seconds): its quotes are checked against the latest text
             return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
                                              on_token=on_token)  # type: ignore[arg-type]
         except llm_stage.LLMError as exc:
@@ -209,13 +287,18 @@ class Index:
     # --- maintenance ---------------------------------------------------------------------------
     def remove(self, ids: Sequence[str]) -> int:
         """Delete statements by id; returns how many existed."""
-        removed = self.store.remove(list(ids))
-        if removed:
-            self.store.lexical()
-        return len(removed)
+        with self._writing:
+            removed = self.store.remove(list(ids))
+            if removed:
+                self.store.lexical(wait=True)
+            return len(removed)
 
     def stats(self) -> IndexStats:
         return self.store.stats()
+
+    def generation(self) -> int:
+        """Changes whenever the index changes (from this process or another): a cache key for views."""
+        return self.store.generation()
 
     def sources(self) -> list[str]:
         return self.store.sources()

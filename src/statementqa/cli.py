@@ -7,9 +7,12 @@ input must be visible as a non-zero status, while the rest of the batch still la
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sys
+import unicodedata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -54,6 +57,64 @@ def ingest(
         raise typer.Exit(2)
 
 
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes (wide East Asian characters 2, combining marks 0)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def rows_taken(text: str, columns: int) -> int:
+    """Screen rows ``text`` fills when printed from column 0 of a ``columns``-wide terminal (wrapping)."""
+    return sum(max(1, -(-cell_width(line) // max(1, columns))) for line in text.split("\n"))
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+class DraftDisplay:
+    """Shows a streamed LLM reply on a terminal as what it is: an unverified draft, erased when checked.
+
+    Why: the streamed text is the model's own words, before any quote is verified (it may claim what no
+    statement says, and the checked answer may even be the extractive fallback). It is printed dim under
+    a label saying so, and erased (cursor up, clear to the end of the screen) before the checked answer
+    is printed; a draft taller than the screen cannot be erased, so a rule then says where it ends.
+    """
+
+    LABEL = "Unverified draft (the quotes are being checked; the checked answer replaces it):"
+    RULE = "── end of the unverified draft; the checked answer follows ──"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        size = shutil.get_terminal_size()
+        self.columns, self.lines = size.columns, size.lines
+        self.text = ""
+
+    def write(self, delta: str) -> None:
+        # the model's text must not move the cursor or restyle the terminal, and tabs would upset the row count
+        delta = _CONTROL.sub("", delta.replace("\t", " "))
+        if not delta:
+            return
+        if not self.text:
+            self.out.write(typer.style(self.LABEL, dim=True, italic=True) + "\n")
+            self.text = self.LABEL + "\n"
+        self.out.write(typer.style(delta, dim=True))
+        self.out.flush()
+        self.text += delta
+
+    def finish(self) -> None:
+        """Erase the draft (or mark its end when it no longer fits on the screen)."""
+        if not self.text:
+            return
+        rows = rows_taken(self.text, self.columns)
+        if rows < self.lines:
+            up = f"\x1b[{rows - 1}A" if rows > 1 else ""
+            self.out.write(f"\r{up}\x1b[J")
+        else:
+            self.out.write("\n" + typer.style(self.RULE, bold=True) + "\n")
+        self.out.flush()
+        self.text = ""
+
+
 def _print_answer(ans: Answer) -> None:
     typer.echo(ans.text)
     for u in ans.unsupported_sentences:
@@ -88,17 +149,22 @@ def ask(
             ans = ix.answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm)
             typer.echo(ans.model_dump_json(indent=2))
             return
+        use_llm = ix.settings.llm_enabled if llm is None else llm
+        if not (use_llm and sys.stdout.isatty()):  # nothing unverified to watch: print the checked answer
+            _print_answer(ix.answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm))
+            return
         final: Answer | None = None
-        streamed = False
-        for item in ix.stream_answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm):
-            if isinstance(item, Answer):
-                final = item
-            elif sys.stdout.isatty():
-                streamed = True
-                typer.echo(item, nl=False)
+        draft = DraftDisplay(sys.stdout)
+        try:
+            for item in ix.stream_answer(question, sources=source, since=since, until=until, top_k=top_k,
+                                         llm=llm):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    draft.write(item)
+        finally:
+            draft.finish()
         if final is not None:
-            if streamed:
-                typer.echo("\n" + "-" * 40)
             _print_answer(final)
     except ValueError as exc:
         _err(f"error: {exc}")

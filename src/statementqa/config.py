@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # refusal recall 40%, false refusals 12%, balanced accuracy 0.64).
     refuse_threshold: float = 0.56
     max_quotes: int = 2
+    # Longer questions are refused with a message (API, CLI, UI): a pasted page is not a question, and
+    # scoring every sentence against hundreds of terms took ~18 s for 10,000 characters.
+    max_question_chars: int = Field(1000, ge=1)
 
     # --- LLM (OpenAI-compatible) ---------------------------------------------------------------
     llm_base_url: str | None = Field(
@@ -85,6 +88,7 @@ class Settings(BaseSettings):
     upload_max_mb: float = 20.0
     upload_types: list[str] = [".jsonl", ".txt", ".md", ".html", ".htm", ".pdf"]
     upload_dir: Path = Path("index/uploads")
+    ui_concurrency: int = Field(16, ge=1)  # answers (and uploads) the UI runs at the same time
 
     @property
     def llm_enabled(self) -> bool:

@@ -13,16 +13,19 @@ back to the extractive answer and shows the reason).
 Time is bounded by ``settings.llm_timeout``: one budget covers every attempt for an answer; the
 client's own retries are off and this module retries (up to ``settings.llm_max_retries``) only quick
 failures — connection refused, 429, 5xx, an empty or malformed reply — while the budget lasts. A
-timeout is never retried. A streamed reply may run past the budget only while tokens keep arriving
-(the timeout applies to silence), and ``MAX_OUTPUT_TOKENS`` caps its length.
+timeout is never retried. The budget is a total, streamed replies included: a server that trickles
+tokens is cut off at the deadline like a silent one (``_stream`` reads the reply in a helper thread and
+waits for it only until the deadline), and ``MAX_OUTPUT_TOKENS`` caps a reply's length.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -372,6 +375,9 @@ def _run(
             outcome: Exception = _classify(err, settings)
         except _Retry as retry:
             outcome = retry
+        except _StreamTimeout:
+            raise LLMError(f"LLM server timed out after {settings.llm_timeout:g}s (the reply was still "
+                           "streaming)") from None
         except (openai.APIError, httpx.HTTPError) as err:
             outcome = _classify(err, settings)
         except (json.JSONDecodeError, ValueError, KeyError, IndexError, AttributeError, TypeError) as err:
@@ -403,23 +409,59 @@ def _complete(client: openai.OpenAI, kwargs: dict[str, Any]) -> str:
     return text
 
 
-def _stream(client: openai.OpenAI, kwargs: dict[str, Any], on_token: Callable[[str], None] | None) -> str:
-    """Streaming completion: forwards the answer text as it arrives, returns the whole reply."""
+class _StreamTimeout(Exception):
+    """The answer's time budget ran out while its reply was still streaming."""
+
+
+def _stream(client: openai.OpenAI, kwargs: dict[str, Any], on_token: Callable[[str], None] | None,
+            deadline: float | None = None) -> str:
+    """Streaming completion: forwards the answer text as it arrives, returns the whole reply.
+
+    Why a helper thread: the HTTP client's timeout applies to each read, so a server sending a token
+    every second would never time out. The chunks are read in a daemon thread and handed over through a
+    queue; this thread waits for them only until ``deadline`` and then closes the reply (the reader ends
+    with it), so no token reaches ``on_token`` after the budget is spent.
+    """
     pieces: list[str] = []
     extractor = AnswerTextStream()
     stream = client.chat.completions.create(stream=True, **kwargs)
-    with stream:
-        for chunk in stream:
-            if not chunk.choices:
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def pump() -> None:
+        try:
+            with stream:
+                for chunk in stream:
+                    handoff.put(("chunk", chunk))
+            handoff.put(("end", None))
+        except BaseException as err:  # noqa: BLE001 - re-raised in the waiting thread
+            handoff.put(("error", err))
+
+    threading.Thread(target=pump, name="llm-stream", daemon=True).start()
+    try:
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                raise _StreamTimeout
+            try:
+                kind, item = handoff.get(timeout=wait)
+            except queue.Empty:
+                raise _StreamTimeout from None
+            if kind == "end":
+                return "".join(pieces)
+            if kind == "error":
+                raise item
+            if not item.choices:
                 continue
-            delta = chunk.choices[0].delta.content if chunk.choices[0].delta else None
+            delta = item.choices[0].delta.content if item.choices[0].delta else None
             if not delta:
                 continue
             pieces.append(delta)
             shown = extractor.feed(delta)
             if shown and on_token:
                 on_token(shown)
-    return "".join(pieces)
+    except _StreamTimeout:
+        stream.close()  # the reader thread ends on its next read
+        raise
 
 
 # --- streaming: the answer text out of a JSON (or plain) reply, as it arrives -----------------------
@@ -999,7 +1041,7 @@ def generate_answer(
 
     def attempt(client: openai.OpenAI, kwargs: dict[str, Any], first: bool) -> str:
         if on_token is not None and first:
-            return _stream(client, kwargs, on_token)
+            return _stream(client, kwargs, on_token, deadline)
         return _complete(client, kwargs)
 
     malformed_retry = True

@@ -4,16 +4,28 @@ Why three parts: SQLite is the source of truth (full statement text for quote ch
 hashes for idempotent ingest, transactions so an interrupted ingest leaves a consistent index);
 Chroma holds the dense vectors, embedded on disk or on a `chroma run` server; BM25 (bm25s) is
 rebuilt from SQLite whenever its generation stamp is stale, so it can never disagree for long.
+
+Concurrency (the UI answers many users while uploads and other processes write): every write bumps
+``meta.generation``; readers use their own SQLite connections (WAL: they never wait for a writer, and
+``snapshot()`` pins one consistent view for an answer); the BM25 index and the text cache are keyed by
+generation; Chroma reads share a readers-writer lock with Chroma writes, and an on-disk Chroma client
+is reopened when another process has written (its in-memory HNSW index would not see those vectors).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import queue
 import re
+import secrets
+import shutil
 import sqlite3
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +44,7 @@ from llama_index.core.vector_stores.types import (
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from statementqa.config import Settings
+from statementqa.locks import RWLock
 from statementqa.models import Chunk, Document, IndexStats
 from statementqa.textutil import initialisms, query_acronyms, terms
 
@@ -126,27 +139,37 @@ class LexicalIndex:
                    mine_acronyms(text for _, text, _, _, _ in rows))
 
     def save(self, folder: Path) -> None:
+        """Write a new build folder, then point ``current`` at it (atomic rename).
+
+        Why builds and a pointer: another process (the CLI ingesting while the UI serves) may save or
+        load the same index at the same time; a build folder is never modified once written, so a
+        reader sees one whole build or none, never a mix of two."""
         folder.mkdir(parents=True, exist_ok=True)
+        build = folder / f"g{self.generation}-{os.getpid()}-{secrets.token_hex(4)}"
+        build.mkdir()
         if self.n:
-            self.bm25.save(str(folder), show_progress=False)
+            self.bm25.save(str(build), show_progress=False)
         meta = {"version": LEXICAL_VERSION, "generation": self.generation, "chunk_ids": self.chunk_ids,
                 "sources": self.sources.tolist(),
                 "dates": self.dates.tolist(), "df": self.df, "acronyms": self.acronyms}
-        tmp = folder / "meta.json.tmp"
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        tmp.replace(folder / "meta.json")  # written last: a half-saved index is seen as stale
+        (build / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        pointer = folder / f"current.{build.name}.tmp"
+        pointer.write_text(build.name, encoding="utf-8")
+        pointer.replace(folder / "current")
+        _prune_builds(folder, keep=build.name)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
         try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            build = folder / (folder / "current").read_text(encoding="utf-8").strip()
+            meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
             if meta.get("version") != LEXICAL_VERSION:
                 return None  # built by older code (other tokens): rebuild
-            bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["chunk_ids"] else bm25s.BM25()
-        except (OSError, ValueError, KeyError):
+            bm25 = bm25s.BM25.load(str(build), show_progress=False) if meta["chunk_ids"] else bm25s.BM25()
+            return cls(bm25, meta["chunk_ids"], meta["sources"], np.array(meta["dates"], dtype=np.int64),
+                       meta["df"], int(meta["generation"]), meta.get("acronyms", {}))
+        except Exception:  # noqa: BLE001 - missing, half-pruned or unreadable: rebuilt from SQLite
             return None
-        return cls(bm25, meta["chunk_ids"], meta["sources"], np.array(meta["dates"], dtype=np.int64),
-                   meta["df"], int(meta["generation"]), meta.get("acronyms", {}))
 
     def expand(self, question: str) -> str:
         """The question plus the spelled-out form of acronyms it uses, as mined from the corpus."""
@@ -182,28 +205,124 @@ class LexicalIndex:
         return keep.astype(np.float32)
 
 
+def _prune_builds(folder: Path, keep: str, grace: float = 60.0) -> None:
+    """Remove superseded BM25 builds (a grace period lets another process finish loading one)."""
+    now = time.time()
+    for child in folder.iterdir():
+        try:
+            if child.name != keep and child.is_dir() and child.name.startswith("g") and \
+                    now - child.stat().st_mtime > grace:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue
+
+
 class Store:
-    """One index: a folder with SQLite + BM25 (+ on-disk Chroma unless a server is configured)."""
+    """One index: a folder with SQLite + BM25 (+ on-disk Chroma unless a server is configured).
+
+    Thread-safe: answers read concurrently; writes (``upsert``/``remove``) are exclusive only for
+    their Chroma and SQLite writes (the embedding before them is not the store's business)."""
 
     def __init__(self, index_dir: Path, settings: Settings, embedder_name: str) -> None:
         self.dir = Path(index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self.db = sqlite3.connect(self.dir / "statements.sqlite", check_same_thread=False)
+        self._settings = settings
+        self._lock = threading.RLock()  # the writer connection (writes, set-up)
+        self.rw = RWLock()  # Chroma: queries share it, writes and reopening take it alone
+        self._build_lock = threading.Lock()  # one BM25 rebuild at a time
+        self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._conns: list[sqlite3.Connection] = []
+        self._local = threading.local()  # this thread's snapshot connection, if any
+        self.db = sqlite3.connect(self.dir / "statements.sqlite", check_same_thread=False, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
         self._check_embedder(embedder_name)
-        self.client = self._client(settings)
-        collection = self.client.get_or_create_collection(
-            self._collection_name(settings.collection), embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        self.vectors = ChromaVectorStore(chroma_collection=collection)
+        self._collection = self._collection_name(settings.collection)
+        self._remote = bool(settings.chroma_host)
+        self._open_vectors()
+        self._vectors_gen = self._latest_generation()
         self._lexical: LexicalIndex | None = None
-        self._text_cache: dict[str, str] = {}
+        self._texts: dict[int, dict[str, str]] = {}  # generation → doc id → text
 
     # --- set-up --------------------------------------------------------------------------------
+    def _open_vectors(self) -> None:
+        self.client = self._client(self._settings)
+        collection = self.client.get_or_create_collection(
+            self._collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+        )
+        self.vectors = ChromaVectorStore(chroma_collection=collection)
+
+    def _refresh_vectors(self) -> None:
+        """Reopen the vector store if another process wrote since this one last looked.
+
+        Why: an on-disk Chroma client keeps its HNSW index in memory and does not see vectors another
+        process added (measured with chromadb 1.5.9: ``count()`` sees them, ``query()`` does not until
+        the client is reopened). A Chroma server has no such problem. Use ``self.vectors`` only under
+        ``self.rw`` afterwards: reopening happens under the write side."""
+        if self._remote or self._latest_generation() <= self._vectors_gen:
+            return
+        with self.rw.write():
+            gen = self._latest_generation()
+            if gen > self._vectors_gen:
+                try:
+                    self.client.close()
+                except Exception:  # noqa: BLE001 - closing a stale client is best effort
+                    pass
+                self._open_vectors()
+                self._vectors_gen = gen
+
+    def _latest_generation(self) -> int:
+        """The generation committed now (not this thread's snapshot)."""
+        conn = self._borrow()
+        try:
+            rows = conn.execute("SELECT value FROM meta WHERE key='generation'").fetchall()
+        finally:
+            self._pool.put(conn)
+        return int(rows[0][0]) if rows else 0
+
+    # --- reading connections: one per concurrent reader, pinned for a snapshot ----------------
+    def _borrow(self) -> sqlite3.Connection:
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            conn = sqlite3.connect(self.dir / "statements.sqlite", check_same_thread=False, timeout=30,
+                                   isolation_level=None)
+            conn.execute("PRAGMA query_only=ON")
+            with self._lock:
+                self._conns.append(conn)
+            return conn
+
+    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
+        """Run a read on this thread's snapshot, or on a pooled connection (the latest committed state)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn.execute(sql, args).fetchall()
+        conn = self._borrow()
+        try:
+            return conn.execute(sql, args).fetchall()
+        finally:
+            self._pool.put(conn)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every SQLite read of this thread inside the block sees one committed state (one read
+        transaction), so an answer's passages, texts and quotes agree even while others write."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        conn = self._borrow()
+        conn.execute("BEGIN")
+        self._local.conn = conn
+        try:
+            yield
+        finally:
+            self._local.conn = None
+            try:
+                conn.execute("COMMIT")
+            finally:
+                self._pool.put(conn)
+
     def _client(self, settings: Settings) -> chromadb.api.ClientAPI:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if settings.chroma_host:
@@ -241,33 +360,46 @@ class Store:
 
     # --- generation: every write bumps it, BM25 follows ----------------------------------------
     def generation(self) -> int:
-        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        return int(row[0]) if row else 0
+        """Bumped by every write, from any process: what caches compare against."""
+        rows = self._rows("SELECT value FROM meta WHERE key='generation'")
+        return int(rows[0][0]) if rows else 0
 
     def _bump(self) -> None:
         self.db.execute(
             "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
-        self._text_cache.clear()
 
-    def lexical(self) -> LexicalIndex:
-        """The BM25 index, loaded from disk or rebuilt when older than SQLite."""
-        with self._lock:
-            gen = self.generation()
-            if self._lexical is not None and self._lexical.generation == gen:
-                return self._lexical
-            folder = self.dir / "bm25"
-            lex = LexicalIndex.load(folder)
-            if lex is None or lex.generation != gen:
-                rows = self.db.execute(
-                    "SELECT c.id, c.text, d.source, d.date, d.title FROM chunks c JOIN documents d ON d.id = c.doc_id "
-                    "ORDER BY c.doc_id, c.idx"
-                ).fetchall()
-                lex = LexicalIndex.build(rows, gen)
-                lex.save(folder)
+    def lexical(self, wait: bool = False) -> LexicalIndex:
+        """The BM25 index of the current generation, loaded from disk or rebuilt from SQLite.
+
+        While another thread rebuilds it, readers keep using the previous one (``wait=False``) rather
+        than queue behind the rebuild: its chunk ids are checked against SQLite like any result."""
+        current = self._lexical
+        gen = self.generation()
+        if current is not None and current.generation >= gen:
+            return current
+        if not self._build_lock.acquire(blocking=wait or current is None):
+            return current  # type: ignore[return-value]  # current is not None here
+        try:
+            with self.snapshot():  # the generation and the rows it labels come from one state
+                gen = self.generation()
+                current = self._lexical
+                if current is not None and current.generation >= gen:
+                    return current
+                folder = self.dir / "bm25"
+                lex = LexicalIndex.load(folder)
+                if lex is None or lex.generation != gen:
+                    rows = self._rows(
+                        "SELECT c.id, c.text, d.source, d.date, d.title FROM chunks c "
+                        "JOIN documents d ON d.id = c.doc_id ORDER BY c.doc_id, c.idx"
+                    )
+                    lex = LexicalIndex.build(rows, gen)
+                    lex.save(folder)
             self._lexical = lex
             return lex
+        finally:
+            self._build_lock.release()
 
     # --- reads ---------------------------------------------------------------------------------
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
@@ -275,27 +407,32 @@ class Store:
         for i in range(0, len(ids), 500):
             part = list(ids[i : i + 500])
             q = f"SELECT id, content_hash FROM documents WHERE id IN ({','.join('?' * len(part))})"
-            out.update(dict(self.db.execute(q, part).fetchall()))
+            out.update(dict(self._rows(q, part)))
         return out
 
     def document(self, doc_id: str) -> Document | None:
-        row = self.db.execute(
+        rows = self._rows(
             "SELECT id, title, date, source, url, text, content_hash, origin FROM documents WHERE id=?", (doc_id,)
-        ).fetchone()
-        if row is None:
+        )
+        if not rows:
             return None
+        row = rows[0]
         keys = ("id", "title", "date", "source", "url", "text", "content_hash", "origin")
         return Document(**dict(zip(keys, row, strict=True)))
 
     def text(self, doc_id: str) -> str | None:
-        """Stored statement text (what every quote is verified against)."""
-        with self._lock:
-            if doc_id not in self._text_cache:
-                row = self.db.execute("SELECT text FROM documents WHERE id=?", (doc_id,)).fetchone()
-                if row is None:
-                    return None
-                self._text_cache[doc_id] = row[0]
-            return self._text_cache[doc_id]
+        """Stored statement text (what every quote is verified against), cached per generation."""
+        gen = self.generation()
+        cache = self._texts.get(gen)
+        if cache is None:
+            cache = {}
+            self._texts = {g: c for g, c in self._texts.items() if g > gen - 2} | {gen: cache}
+        if doc_id not in cache:
+            rows = self._rows("SELECT text FROM documents WHERE id=?", (doc_id,))
+            if not rows:
+                return None
+            cache[doc_id] = rows[0][0]
+        return cache[doc_id]
 
     def chunk_records(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRecord]:
         if not chunk_ids:
@@ -304,29 +441,54 @@ class Store:
             'SELECT c.id, c.doc_id, c.start, c."end", c.text, d.title, d.source, d.date, d.url '
             f"FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(chunk_ids))})"
         )
-        return {r[0]: ChunkRecord(*r) for r in self.db.execute(q, list(chunk_ids)).fetchall()}
+        return {r[0]: ChunkRecord(*r) for r in self._rows(q, list(chunk_ids))}
 
     def stats(self) -> IndexStats:
-        n_docs, d_from, d_to = self.db.execute("SELECT COUNT(*), MIN(date), MAX(date) FROM documents").fetchone()
-        n_chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-        sources = dict(self.db.execute("SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY 2 DESC"))
+        with self.snapshot():
+            n_docs, d_from, d_to = self._rows("SELECT COUNT(*), MIN(date), MAX(date) FROM documents")[0]
+            n_chunks = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
+            sources = dict(self._rows("SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY 2 DESC"))
         return IndexStats(statements=n_docs, chunks=n_chunks, sources=sources, date_from=d_from, date_to=d_to)
 
     def sources(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
+        return [r[0] for r in self._rows("SELECT DISTINCT source FROM documents ORDER BY source")]
+
+    def matching(self, f: Filters) -> tuple[int, str | None, str | None]:
+        """(statements, first date, last date) that pass the filters — the same rule as the retrievers:
+        a date bound excludes undated statements (and dates that are not yyyy-mm-dd)."""
+        where: list[str] = []
+        args: list[object] = []
+        if f.sources:
+            where.append(f"source IN ({','.join('?' * len(f.sources))})")
+            args.extend(f.sources)
+        if f.since or f.until:
+            where.append("date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
+        if f.since:
+            where.append("date >= ?")
+            args.append(f.since.isoformat())
+        if f.until:
+            where.append("date <= ?")
+            args.append(f.until.isoformat())
+        sql = "SELECT COUNT(*), MIN(date), MAX(date) FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        n, lo, hi = self._rows(sql, args)[0]
+        return int(n), lo, hi
 
     def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
         """(id, title, date, source) of the most recent statements, for example questions in the UI."""
         q = "SELECT id, title, date, source FROM documents ORDER BY date DESC LIMIT ?"
-        return list(self.db.execute(q, (limit,)).fetchall())
+        return self._rows(q, (limit,))
 
     # --- dense search --------------------------------------------------------------------------
     def dense_search(self, embedding: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
         """(chunk_id, cosine) from Chroma; ids unknown to SQLite (an interrupted ingest) are dropped."""
         query = VectorStoreQuery(query_embedding=embedding.tolist(), similarity_top_k=k,
                                  filters=self._chroma_filters(filters))
+        self._refresh_vectors()
         try:
-            res = self.vectors.query(query)
+            with self.rw.read():
+                res = self.vectors.query(query)
         except Exception as exc:  # an empty collection or a filter matching nothing
             if "0" in str(exc) or "empty" in str(exc).lower():
                 return []
@@ -341,7 +503,9 @@ class Store:
         """Cosine of the query to given chunks (for passages only BM25 found: support needs both)."""
         if not chunk_ids:
             return {}
-        got = self.vectors.client.get(ids=list(chunk_ids), include=["embeddings"])
+        self._refresh_vectors()
+        with self.rw.read():
+            got = self.vectors.client.get(ids=list(chunk_ids), include=["embeddings"])
         vecs = got.get("embeddings")
         if vecs is None or len(vecs) == 0:
             return {}
@@ -379,11 +543,13 @@ class Store:
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.id)
                 nodes.append(node)
                 row += 1
-        with self._lock:
+        self._refresh_vectors()
+        with self.rw.write(), self._lock:
+            vectors = self.vectors
             for doc, _ in batch:
-                self.vectors.delete(ref_doc_id=doc.id)
+                vectors.delete(ref_doc_id=doc.id)
             for i in range(0, len(nodes), 1000):
-                self.vectors.add(nodes[i : i + 1000])
+                vectors.add(nodes[i : i + 1000])
             with self.db:
                 for doc, chunks in batch:
                     self.db.execute("DELETE FROM documents WHERE id=?", (doc.id,))
@@ -396,19 +562,30 @@ class Store:
                         [(c.id, c.doc_id, c.index, c.start, c.end, c.text) for c in chunks],
                     )
                 self._bump()
+            self._vectors_gen = self._writer_generation()  # our client saw its own (and earlier) writes
 
     def remove(self, ids: Sequence[str]) -> list[str]:
         """Delete statements (vectors first, then rows); returns the ids that existed."""
-        with self._lock:
+        self._refresh_vectors()
+        with self.rw.write(), self._lock:
+            vectors = self.vectors
             present = list(self.hashes(ids))
             for doc_id in present:
-                self.vectors.delete(ref_doc_id=doc_id)
+                vectors.delete(ref_doc_id=doc_id)
             if present:
                 with self.db:
                     self.db.executemany("DELETE FROM documents WHERE id=?", [(i,) for i in present])
                     self._bump()
+                self._vectors_gen = self._writer_generation()
             return present
 
+    def _writer_generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
     def close(self) -> None:
-        with self._lock:
+        with self.rw.write(), self._lock:
             self.db.close()
+            for conn in self._conns:
+                conn.close()
+            self._conns.clear()

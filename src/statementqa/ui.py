@@ -1,25 +1,31 @@
 """The Gradio chat UI: ask, read the quoted sources, filter, add statements.
 
 Why this shape: the handlers are plain functions over an :class:`IndexLike` (so they are
-unit-tested with a fake index, no browser), all HTML comes from :mod:`statementqa.render`
-(escaping in one place), and every call into the index is serialized by one lock because
-answering and ingesting share the store.
+unit-tested with a fake index, no browser) and all HTML comes from :mod:`statementqa.render`
+(escaping in one place). The index is thread-safe (answers share it, writes are exclusive only
+while they write), so handlers take no lock of their own: answers never wait behind other answers,
+an upload's loading and embedding never block anyone, and example questions are worked out in the
+background (once per index generation) so a page load never waits for them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
+import stat
 import threading
+import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from statementqa.config import Settings
+from statementqa.filters import UserInputError
 from statementqa.models import Answer, Document, IndexStats, IngestSummary, Passage
 from statementqa.render import (
     UploadOutcome,
@@ -38,6 +44,7 @@ from statementqa.render import (
 log = logging.getLogger(__name__)
 
 MAX_EXAMPLES = 4
+STREAM_INTERVAL = 0.1  # seconds between chat updates while an answer streams (each update re-sends the chat)
 
 
 class IndexLike(Protocol):
@@ -52,6 +59,7 @@ class IndexLike(Protocol):
     def stats(self) -> IndexStats: ...
     def sources(self) -> list[str]: ...
     def document(self, doc_id: str) -> Document | None: ...
+    def generation(self) -> int: ...
 
 
 @dataclass
@@ -60,6 +68,7 @@ class Session:
 
     messages: list[dict[str, str]] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
+    generation: object = None  # of the index when this tab's filters and panel were last drawn
 
     def history(self) -> list[tuple[str, str]]:
         """Previous turns for follow-up questions, oldest first."""
@@ -109,6 +118,61 @@ def unique_destination(upload_dir: Path, name: str) -> Path:
     return candidate
 
 
+class UploadRefused(Exception):
+    """A path handed to the upload handler that the upload itself did not write (the reason is logged)."""
+
+
+class UploadGate:
+    """Which server files the upload handler may read: only those the app's upload endpoint wrote.
+
+    Why: Gradio passes the handler server paths taken from the request, so a crafted request can name
+    any file. A path is admitted only if it is one Gradio's ``/upload`` wrote for this app (``written``,
+    Gradio's ``Blocks.upload_file_set``) and, with symlinks resolved, a regular file inside the upload
+    cache (``folders``). The shared default cache (``$TMP/gradio``) is not enough on its own: other apps
+    and users write there too. Nothing else is opened.
+    """
+
+    def __init__(self, folders: Sequence[str | Path], written: Collection[str] | None = None) -> None:
+        self.folders = [Path(os.path.realpath(f)) for f in folders]
+        self.written = written
+
+    @classmethod
+    def for_gradio(cls, blocks: Any = None) -> UploadGate:
+        """Gradio's upload cache (``GRADIO_TEMP_DIR`` or ``$TMP/gradio``) and, given the app, its uploads."""
+        from gradio.utils import get_upload_folder
+
+        return cls([get_upload_folder()], getattr(blocks, "upload_file_set", None))
+
+    def _inside(self, path: str) -> bool:
+        return any(Path(path).is_relative_to(f) for f in self.folders)
+
+    def admit(self, raw: str | Path) -> Path:
+        """The resolved path of an uploaded file; ``FileNotFoundError`` if it is gone, else ``UploadRefused``."""
+        lexical = os.path.abspath(raw)
+        if self.written is not None and lexical not in {os.path.abspath(w) for w in list(self.written)}:
+            raise UploadRefused("not written by this app's upload endpoint")
+        if not self._inside(os.path.realpath(os.path.dirname(lexical))):
+            raise UploadRefused(f"outside the upload cache {', '.join(map(str, self.folders))}")
+        if os.path.islink(lexical):
+            raise UploadRefused("a symbolic link")
+        real = os.path.realpath(lexical, strict=True)  # FileNotFoundError: the upload did not arrive
+        if not self._inside(real):
+            raise UploadRefused(f"resolves outside the upload cache ({real})")
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            raise UploadRefused("not a regular file")
+        return Path(real)
+
+
+def copy_upload(src: Path, dest: Path) -> None:
+    """Copy an admitted upload without following a symlink swapped in after the check."""
+    fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fin:
+        if not stat.S_ISREG(os.fstat(fin.fileno()).st_mode):
+            raise UploadRefused("not a regular file")
+        with dest.open("xb") as fout:
+            shutil.copyfileobj(fin, fout)
+
+
 def _allowed_types(settings: Settings) -> set[str]:
     return {t.lower() if t.startswith(".") else "." + t.lower() for t in settings.upload_types}
 
@@ -116,57 +180,93 @@ def _allowed_types(settings: Settings) -> set[str]:
 class App:
     """Handlers of the web UI around one index (thread-safe; one per server)."""
 
-    def __init__(self, index: IndexLike, settings: Settings | None = None, notice: str | None = None) -> None:
+    def __init__(self, index: IndexLike, settings: Settings | None = None, notice: str | None = None,
+                 gate: UploadGate | None = None) -> None:
         self.index = index
         self.settings = settings or index.settings
         self.notice = notice
-        self.lock = threading.RLock()
-        self._examples_key: tuple[int, int] | None = None
+        self._gate = gate
+        self.stream_interval = STREAM_INTERVAL
+        self._examples_lock = threading.Lock()
+        self._examples_key: object = None  # the index generation the examples were made for
         self._examples: list[str] = []
+        self._examples_job: threading.Thread | None = None
 
     # ---- reading the index -------------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:
-        with self.lock:
-            return self.index.document(doc_id)
+        return self.index.document(doc_id)
 
     def sources(self) -> list[str]:
-        with self.lock:
-            return sorted(self.index.sources())
+        return sorted(self.index.sources())
 
     def index_panel(self) -> str:
-        with self.lock:
-            stats = self.index.stats()
-        return index_panel_html(stats, self.notice)
+        return index_panel_html(self.index.stats(), self.notice)
 
-    def example_questions(self) -> list[str]:
-        """Questions that work on the current index, derived from what is indexed (cached per index size).
+    def generation(self) -> object:
+        """What changes when the index does (this process or another): the key of cached views."""
+        try:
+            return self.index.generation()
+        except AttributeError:  # an IndexLike without generations: its size will do
+            stats = self.index.stats()
+            return (stats.statements, stats.chunks)
+
+    def examples_now(self) -> tuple[list[str], bool]:
+        """(example questions, up to date?) at once: the last ones computed, while new ones are worked
+        out in the background for the current index (a page load never waits for them)."""
+        key = self.generation()
+        with self._examples_lock:
+            if key == self._examples_key:
+                return list(self._examples), True
+            if self._examples_job is None or not self._examples_job.is_alive():
+                self._examples_job = threading.Thread(target=self._build_examples, args=(key,),
+                                                      name="example-questions", daemon=True)
+                self._examples_job.start()
+            return list(self._examples), False
+
+    def example_questions(self, timeout: float | None = None) -> list[str]:
+        """The example questions for the current index, waiting (up to ``timeout``) for them."""
+        examples, ready = self.examples_now()
+        job = self._examples_job
+        if not ready and job is not None:
+            job.join(timeout)
+            examples, _ = self.examples_now()
+        return examples
+
+    def _build_examples(self, key: object) -> None:
+        try:
+            examples = self.compute_examples()
+        except Exception:  # noqa: BLE001 - no examples is better than a broken page
+            log.exception("example questions failed")
+            examples = []
+        with self._examples_lock:
+            self._examples_key, self._examples = key, examples
+
+    def compute_examples(self) -> list[str]:
+        """Questions that work on the current index, derived from what is indexed.
 
         Why checked: a template filled from a statement's title is only shown if answering it
-        right now cites that statement, so an example never leads to a refusal.
+        right now cites that statement, so an example never leads to a refusal. The check uses the
+        extractive answerer (``llm=False``): it only asks whether retrieval finds the statement, and a
+        slow LLM must not hold up the examples.
         """
-        with self.lock:
-            stats = self.index.stats()
-            key = (stats.statements, stats.chunks)
-            if key == self._examples_key:
-                return self._examples
-            examples: list[str] = []
-            for source in sorted(stats.sources, key=lambda s: -stats.sources[s]):
-                for p in self._statements_of(source):
-                    q = _question_from_title(p.title)
-                    if not q or q in examples:
-                        continue
-                    try:
-                        a = self.index.answer(q, sources=[source])
-                    except Exception:  # an example that cannot be answered is just not shown
-                        log.exception("example question failed: %s", q)
-                        continue
-                    if not a.refused and any(c.doc_id == p.doc_id for c in a.citations):
-                        examples.append(q)
-                        break
-                if len(examples) >= MAX_EXAMPLES:
+        stats = self.index.stats()
+        examples: list[str] = []
+        for source in sorted(stats.sources, key=lambda s: -stats.sources[s]):
+            for p in self._statements_of(source):
+                q = _question_from_title(p.title)
+                if not q or q in examples:
+                    continue
+                try:
+                    a = self.index.answer(q, sources=[source], llm=False)
+                except Exception:  # an example that cannot be answered is just not shown
+                    log.exception("example question failed: %s", q)
+                    continue
+                if not a.refused and any(c.doc_id == p.doc_id for c in a.citations):
+                    examples.append(q)
                     break
-            self._examples_key, self._examples = key, examples
-            return examples
+            if len(examples) >= MAX_EXAMPLES:
+                break
+        return examples
 
     def _statements_of(self, source: str, limit: int = 3) -> list[Passage]:
         """A few statements of one issuing body (one passage each), found through retrieval."""
@@ -197,10 +297,17 @@ class App:
         question = (question or "").strip()
         if not question:
             return
-        session.messages.append({"role": "user", "content": f"<div>{esc_lines(question)}</div>"})
+        limit = self.settings.max_question_chars
+        shown = question if len(question) <= limit else question[:300].rstrip() + f" … ({len(question):,} characters)"
+        session.messages.append({"role": "user", "content": f"<div>{esc_lines(shown)}</div>"})
         session.messages.append({"role": "assistant", "content": streaming_html("")})
         yield list(session.messages), session, None, None
         try:
+            if len(question) > limit:
+                raise InputError(
+                    f"The question is {len(question):,} characters long; questions may have at most {limit:,} "
+                    "(setting STATEMENTQA_MAX_QUESTION_CHARS). Ask about one thing, in a sentence or two."
+                )
             kwargs = {
                 "sources": list(issuers) if issuers else None,
                 "since": parse_day(since, "From"),
@@ -210,7 +317,7 @@ class App:
             if kwargs["since"] and kwargs["until"] and kwargs["since"] > kwargs["until"]:
                 raise InputError("The “From” date is after the “Until” date: no statement can match.")
             answer = yield from self._stream(question, kwargs, session)
-        except InputError as exc:
+        except (InputError, UserInputError) as exc:  # the user's to fix: shown as such, nothing was answered
             session.messages[-1] = {"role": "assistant", "content": _input_error_html(str(exc))}
             yield list(session.messages), session, None, None
             return
@@ -233,26 +340,39 @@ class App:
     def _stream(
         self, question: str, kwargs: dict[str, Any], session: Session
     ) -> Iterator[tuple[list[dict[str, str]], Session, str | None, str | None]]:
-        """Drive ``stream_answer``, updating the last bubble; returns the final Answer."""
-        with self.lock:
-            stream = self.index.stream_answer(question, **kwargs)
+        """Drive ``stream_answer``, updating the last bubble; returns the final Answer.
+
+        Updates are coalesced to one per ``stream_interval``: each one re-sends and re-renders the
+        chat, so an extractive answer (whose words all arrive at once) goes out in one piece."""
         partial = ""
-        end = object()
-        while True:
-            with self.lock:  # held per step only: a dropped connection never leaves it locked
-                item = next(stream, end)
-            if item is end:
-                raise RuntimeError("the answer stream ended without an answer")
+        last = time.monotonic()
+        for item in self.index.stream_answer(question, **kwargs):
             if isinstance(item, Answer):
                 return item
             partial += str(item)
-            session.messages[-1] = {"role": "assistant", "content": streaming_html(partial)}
-            yield list(session.messages), session, None, None
+            now = time.monotonic()
+            if now - last >= self.stream_interval:
+                last = now
+                session.messages[-1] = {"role": "assistant", "content": streaming_html(partial)}
+                yield list(session.messages), session, None, None
+        raise RuntimeError("the answer stream ended without an answer")
 
     # ---- adding statements -------------------------------------------------------------------
+    @property
+    def gate(self) -> UploadGate:
+        """What the upload handler may read (default: Gradio's upload cache; ``build_ui`` adds its uploads)."""
+        if self._gate is None:
+            self._gate = UploadGate.for_gradio()
+        return self._gate
+
+    @gate.setter
+    def gate(self, gate: UploadGate) -> None:
+        self._gate = gate
+
     def add_files(self, paths: Sequence[str | Path] | None) -> list[UploadOutcome]:
         """Validate, store (under a safe name in ``upload_dir``) and ingest uploaded files.
 
+        Only files the upload itself wrote are read (``gate``); anything else is refused and logged.
         A rejected or broken file gets its own message and changes nothing else; files that
         added nothing are removed again from the upload folder.
         """
@@ -263,11 +383,16 @@ class App:
         order: list[UploadOutcome | Path] = []
         upload_dir = Path(settings.upload_dir)
         for raw in paths or []:
-            src = Path(raw)
-            shown = src.name
+            shown = Path(raw).name
             suffix = Path(sanitize_filename(shown)).suffix.lower()
             try:
+                src = self.gate.admit(raw)
                 size = src.stat().st_size
+            except UploadRefused as why:
+                log.warning("upload refused: %s (%s)", raw, why)
+                order.append(UploadOutcome(shown, False, "refused: this file did not come through the upload "
+                                                         "(only files uploaded here are read); upload it again."))
+                continue
             except OSError:
                 order.append(UploadOutcome(shown, False, "the upload did not arrive; try again."))
                 continue
@@ -290,7 +415,13 @@ class App:
             else:
                 upload_dir.mkdir(parents=True, exist_ok=True)
                 dest = unique_destination(upload_dir, shown)
-                shutil.copyfile(src, dest)
+                try:
+                    copy_upload(src, dest)
+                except (OSError, UploadRefused) as why:
+                    log.warning("upload refused: %s (%s)", raw, why)
+                    dest.unlink(missing_ok=True)
+                    order.append(UploadOutcome(shown, False, "the upload did not arrive; try again."))
+                    continue
                 outcomes[dest] = UploadOutcome(shown, False, "not ingested")
                 order.append(dest)
         if outcomes:
@@ -300,8 +431,7 @@ class App:
     def _ingest_uploads(self, outcomes: dict[Path, UploadOutcome]) -> None:
         dests = list(outcomes)
         try:
-            with self.lock:
-                summary = self.index.ingest(dests)
+            summary = self.index.ingest(dests)
         except Exception as exc:
             log.exception("ingest of uploads failed")
             for dest in dests:
@@ -467,22 +597,37 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             with gr.Column(scale=2, min_width=320):
                 sources_panel = gr.HTML(conversation_sources_html([], app.document), elem_id="sqa-sources")
 
+        def current_view(sess: Session, current: list[str] | None) -> tuple[Any, Any]:
+            """Issuer choices and the index panel, redrawn only when the index changed since this tab
+            last drew them (an upload here, or `statementqa ingest` from another process)."""
+            gen = app.generation()
+            if sess.generation == gen:
+                return gr.skip(), gr.skip()
+            sess.generation = gen
+            choices = app.sources()
+            return gr.Dropdown(choices=choices, value=[c for c in (current or []) if c in choices]), app.index_panel()
+
         def on_ask(
             q: str, sess: Session, iss: list[str] | None, a: str | None, b: str | None
         ) -> Iterator[Any]:
-            first = True
-            for msgs, new_sess, src_html, text in app.respond(q, sess, iss, a, b):
-                yield (
-                    msgs,
-                    new_sess,
-                    gr.skip() if src_html is None else src_html,
-                    gr.skip() if text is None else text,
-                    "" if first else gr.skip(),
-                )
-                first = False
+            def outputs(step: tuple[Any, ...], first: bool, last: bool) -> tuple[Any, ...]:
+                msgs, new_sess, src_html, text = step
+                view = current_view(new_sess, iss) if last else (gr.skip(), gr.skip())
+                return (msgs, new_sess, gr.skip() if src_html is None else src_html,
+                        gr.skip() if text is None else text, "" if first else gr.skip(), *view)
+
+            # one step behind, so the last update (the one API clients get as the result) is complete
+            previous, first = None, True
+            for step in app.respond(q, sess, iss, a, b):
+                if previous is not None:
+                    yield outputs(previous, first, last=False)
+                    first = False
+                previous = step
+            if previous is not None:
+                yield outputs(previous, first, last=True)
 
         ask_inputs = [question, session, issuers, since, until]
-        ask_outputs = [chatbot, session, sources_panel, plain, question]
+        ask_outputs = [chatbot, session, sources_panel, plain, question, issuers, index_panel]
         ask.click(on_ask, ask_inputs, ask_outputs)
         question.submit(on_ask, ask_inputs, ask_outputs)
 
@@ -496,8 +641,20 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
 
         examples.click(on_example, examples, question).then(on_ask, ask_inputs, ask_outputs)
 
-        def refresh_examples() -> Any:
-            return gr.Dataset(samples=[[q] for q in app.example_questions()])
+        examples_timer = gr.Timer(1.0, active=False)
+
+        def refresh_examples() -> tuple[Any, Any]:
+            """The examples known now (none or the previous ones until the new ones are ready), and a
+            timer that polls until they are."""
+            found, ready = app.examples_now()
+            return gr.Dataset(samples=[[q] for q in found]), gr.Timer(active=not ready)
+
+        def poll_examples() -> tuple[Any, Any]:
+            found, ready = app.examples_now()
+            return (gr.Dataset(samples=[[q] for q in found]) if ready else gr.skip()), gr.Timer(active=not ready)
+
+        examples_timer.tick(poll_examples, None, [examples, examples_timer], show_progress="hidden",
+                            concurrency_limit=None)
 
         def on_upload(paths: list[str] | None, current: list[str] | None) -> tuple[Any, ...]:
             outcomes = app.add_files(paths or [])
@@ -511,9 +668,15 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             )
 
         files.upload(on_upload, [files, issuers], [upload_result, issuers, index_panel, files]).then(
-            refresh_examples, None, examples
+            refresh_examples, None, [examples, examples_timer]
         )
-        demo.load(refresh_examples, None, examples)
+
+        def on_load(sess: Session, current: list[str] | None) -> tuple[Any, ...]:
+            return (*refresh_examples(), *current_view(sess, current), sess)
+
+        demo.load(on_load, [session, issuers], [examples, examples_timer, issuers, index_panel, session],
+                  concurrency_limit=None)
+    app.gate = UploadGate.for_gradio(demo)  # only what this app's /upload wrote
     return demo
 
 
@@ -525,7 +688,9 @@ def launch(index: IndexLike, *, notice: str | None = None, settings: Settings | 
         raise SystemExit("Set both STATEMENTQA_UI_AUTH_USER and STATEMENTQA_UI_AUTH_PASSWORD, or neither.")
     auth = (s.ui_auth_user, s.ui_auth_password) if s.ui_auth_user and s.ui_auth_password else None
     demo = build_ui(index, notice=notice, settings=s)
-    demo.queue(default_concurrency_limit=2)
+    # Answers run side by side (the index is thread-safe); on 2 cores this mostly stops short answers
+    # from queueing behind long ones or behind an upload.
+    demo.queue(default_concurrency_limit=s.ui_concurrency)
     kwargs: dict[str, Any] = {
         "server_name": s.ui_host,
         "server_port": s.ui_port,

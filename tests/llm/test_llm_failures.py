@@ -47,6 +47,25 @@ def test_stream_that_stalls_midway_times_out(fake_openai, corpus):
     assert time.monotonic() - started < 2.5
 
 
+def test_stream_that_trickles_tokens_is_cut_off_at_the_total_budget(fake_openai, corpus):
+    """Each token arrives well within the read timeout, but the whole reply would take ~10 s: the budget is a total."""
+    settings = llm_settings_for(fake_openai, llm_timeout=1.5, llm_max_retries=2)
+    content = GOOD.content or ""
+    fake_openai.script(Reply(content=content, chunks=[content[i : i + 4] for i in range(0, len(content), 4)],
+                             chunk_delay=0.25))
+    seen: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(LLMError, match=r"timed out after 1.5s"):
+        run(corpus, settings, on_token=seen.append)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.5, f"took {elapsed:.1f}s"  # 1.5 s budget + scheduling slack, not the ~10 s of the stream
+    assert seen, "tokens were streamed before the deadline"
+    shown = len(seen)
+    time.sleep(0.6)
+    assert len(seen) == shown  # nothing reaches the caller after the budget is spent
+    assert len(fake_openai.requests) == 1  # a spent budget is not retried
+
+
 def test_connection_refused_names_the_base_url(refused_url, corpus):
     settings = llm_settings_for(refused_url, llm_max_retries=1)
     started = time.monotonic()

@@ -102,3 +102,28 @@ def test_follow_up_is_condensed_before_retrieval(llm_index: Index, fake_openai: 
     assert f"Question: {QUESTION}" in generate.prompt  # the standalone question drove retrieval and generation
     assert answer.backend == "llm:fake-model"
     assert_verified_against_index(answer, llm_index)
+
+
+def test_trickling_stream_respects_the_timeout_and_falls_back_with_a_notice(
+    llm_index: Index, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+):
+    import time
+
+    monkeypatch.setattr(llm_index, "settings", llm_index.settings.model_copy(update={"llm_timeout": 2.0}))
+    slow = reads_passages  # the right answer, but one 3-character piece every 0.3 s (~20 s in all)
+
+    def trickle(body: dict) -> Reply:
+        reply = slow(body)
+        text = reply.content or ""
+        return Reply(content=text, chunks=[text[i : i + 3] for i in range(0, len(text), 3)], chunk_delay=0.3)
+
+    fake_openai.handler = trickle
+    started = time.monotonic()
+    items = list(llm_index.stream_answer(QUESTION))
+    elapsed = time.monotonic() - started
+    final = items[-1]
+    assert isinstance(final, Answer)
+    assert elapsed < 4.0, f"took {elapsed:.1f}s against a 2 s timeout"
+    assert final.backend == "extractive" and "timed out after 2s" in (final.notice or "")
+    assert "17th" in final.text
+    assert_verified_against_index(final, llm_index)

@@ -12,7 +12,7 @@ from uikit import answered, cite, make_doc, passage
 
 from statementqa.config import Settings
 from statementqa.models import Answer, Document, FileResult, IndexStats, IngestIssue, IngestSummary, Passage
-from statementqa.ui import App, InputError, Session, parse_day, sanitize_filename, unique_destination
+from statementqa.ui import App, InputError, Session, UploadGate, parse_day, sanitize_filename, unique_destination
 
 DOC = make_doc("Intro.\n\nThe minister said the bridge reopens on 3 March.\n\nEnd.", id="d1",
                title="Minister on bridge reopening", source="Ministry of Examples")
@@ -81,8 +81,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> App:
-    return App(FakeIndex(settings), settings)
+def app(settings: Settings, tmp_path: Path) -> App:
+    return App(FakeIndex(settings), settings, gate=UploadGate([tmp_path]))  # tmp_path plays the upload cache
 
 
 def run(app: App, question: str, session: Session, **kw: Any) -> list[tuple]:
@@ -91,6 +91,7 @@ def run(app: App, question: str, session: Session, **kw: Any) -> list[tuple]:
 
 def test_answer_streams_then_shows_linked_answer_and_sources(app: App):
     session = Session()
+    app.stream_interval = 0  # every delta becomes an update
     steps = run(app, "When does the bridge reopen?", session)
     bubbles = [msgs[-1]["content"] for msgs, *_ in steps]
     assert "sqa-streaming" in bubbles[0]
@@ -101,6 +102,11 @@ def test_answer_streams_then_shows_linked_answer_and_sources(app: App):
     assert 'id="sqa-t1-s1"' in sources and "<mark>" in sources
     assert "Minister on bridge reopening" in plain and [m["role"] for m in msgs] == ["user", "assistant"]
     assert all(s is None for *_, s, _p in steps[:-1])  # panels only change once the answer is final
+
+
+def test_deltas_that_arrive_at_once_go_out_as_one_update(app: App):
+    steps = run(app, "When does the bridge reopen?", Session())  # the fake's deltas arrive together
+    assert len(steps) == 2  # the empty streaming bubble, then the final answer: no re-render per word
 
 
 def test_filters_and_history_reach_the_api(app: App):
@@ -137,7 +143,6 @@ def test_failure_inside_answering_becomes_a_chat_error_and_the_app_goes_on(app: 
     app.index.fail = None
     *_, (msgs, _s, sources, _p) = run(app, "q2", session)
     assert "3 March" in msgs[-1]["content"] and len(msgs) == 4 and sources
-    assert app.lock.acquire(blocking=False)  # nothing left the lock held
 
 
 def test_empty_question_does_nothing(app: App):
@@ -198,6 +203,32 @@ def test_uploads_are_validated_stored_and_ingested(app: App, settings: Settings,
     assert sorted(p.name for p in Path(settings.upload_dir).iterdir()) == ["new.jsonl"]
     assert "Uploads Ministry" in app.sources()
     assert "<b>2</b> statements" in app.index_panel()
+
+
+def test_only_files_the_upload_wrote_are_read(settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    cache = tmp_path / "gradio-cache"
+    (cache / "3f2a").mkdir(parents=True)
+    uploaded = cache / "3f2a" / "new.jsonl"
+    uploaded.write_text(_statement(1) + "\n")
+    planted = cache / "planted.jsonl"  # inside the upload cache, but the upload never wrote it
+    planted.write_text(_statement(2, source="Planted Ministry") + "\n")
+    secret = tmp_path / "secret.jsonl"  # elsewhere on the server
+    secret.write_text(_statement(3, source="Secret Ministry") + "\n")
+    link = cache / "3f2a" / "link.jsonl"  # a symlink in the cache, even one the upload would have reported
+    link.symlink_to(secret)
+    gate = UploadGate([cache], written={str(uploaded), str(link)})
+    app = App(FakeIndex(settings), settings, gate=gate)
+    tricks = [planted, secret, link, cache / "3f2a" / ".." / ".." / "secret.jsonl", "/etc/hostname"]
+    with caplog.at_level("WARNING", logger="statementqa.ui"):
+        outcomes = app.add_files([uploaded, *tricks])
+    assert outcomes[0].ok and outcomes[0].message.startswith("1 added")
+    for o in outcomes[1:]:
+        assert not o.ok and "did not come through the upload" in o.message, o
+    assert [p.name for p in app.index.ingested[0]] == ["new.jsonl"] and len(app.index.ingested) == 1
+    assert sorted(p.name for p in Path(settings.upload_dir).iterdir()) == ["new.jsonl"]
+    assert not {"Planted Ministry", "Secret Ministry"} & set(app.sources())
+    refused = [r for r in caplog.records if "upload refused" in r.getMessage()]
+    assert len(refused) == len(tricks) and str(secret) in refused[1].getMessage()
 
 
 def test_a_failing_ingest_reports_every_file_and_keeps_nothing(app: App, settings: Settings, tmp_path: Path):
@@ -278,3 +309,24 @@ def test_build_ui_offers_the_indexed_issuers_as_filters(settings: Settings):
     assert [choice[0] for choice in dropdown["props"]["choices"]] == ["Ministry of Examples"]
     panel = next(c for c in config["components"] if c["props"].get("elem_id") == "sqa-index")
     assert "First run: indexed seeds" in str(panel["props"]["value"])
+
+
+def test_overlong_question_is_refused_in_the_chat_and_nothing_is_asked(app: App):
+    session = Session()
+    *_, (msgs, _s, sources, plain) = run(app, "What did the minister say? " * 400, session)
+    assert "10,799 characters" in msgs[-1]["content"]  # stripped and "at most 1,000" in msgs[-1]["content"]
+    assert "sqa-input-error" in msgs[-1]["content"]
+    assert len(msgs[0]["content"]) < 500  # the user's bubble shows the start of it, not 10,799 characters
+    assert app.index.calls == [] and session.answers == [] and sources is None
+
+
+def test_misspelled_issuer_says_no_statement_matches_instead_of_a_refusal(seed_index):
+    app = App(seed_index)
+    session = Session()
+    *_, (msgs, *_rest) = run(app, "How many MoUs has the US signed?", session, issuers=["White House"])
+    bubble = msgs[-1]["content"]
+    assert "sqa-input-error" in bubble and "No statement matches the filters" in bubble
+    assert "Did you mean “The White House”?" in bubble and "do not say" not in bubble
+    *_, (msgs, *_rest) = run(app, "How many MoUs has the US signed?", session, since="2030-01-01")
+    assert "no statement dated on or after 2030-01-01" in msgs[-1]["content"]
+    assert session.answers == []
