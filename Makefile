@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench browser
+.PHONY: install run test lint bench bench-full browser
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,3 +35,7 @@ test: install browser lint
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+
+## The whole shared corpus: ingest vs raw encoder, RSS, size, latency, UI first page (most of an hour).
+bench-full: install
+	$(BIN)/python benchmarks/full_corpus.py
