@@ -14,10 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
-from functools import lru_cache
 
-from llama_index.core.utils import globals_helper
-
+from statementqa import sentences
 from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import keep_verified
@@ -85,35 +83,8 @@ def parse_question(question: str) -> Question:
 
 
 # --- sentences ---------------------------------------------------------------------------------
-_ABBREV_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt|Col|Amb|Jr|Sr)\.)$")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) inside ``text``: paragraphs first, then Punkt within each.
-
-    Punkt splits after abbreviations such as "U.S." or "Mr."; a piece that follows one and starts in
-    lower case (or any piece under 25 characters) is joined to its neighbour, so quotes stay whole.
-    """
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"[^\n]+", text):
-        para_start = m.start()
-        para: list[tuple[int, int]] = []
-        for s, e in globals_helper.punkt_tokenizer.span_tokenize(m.group()):
-            s, e = s + para_start, e + para_start
-            if para:
-                ps, pe = para[-1]
-                prev = text[ps:pe]
-                glued = pe - ps < 25 or (_ABBREV_END.search(prev) and not text[s:s + 1].isupper()) \
-                    or text[s:s + 1].islower()
-                if glued:
-                    para[-1] = (ps, e)
-                    continue
-            para.append((s, e))
-        if len(para) > 1 and para[-1][1] - para[-1][0] < 25:
-            last = para.pop()
-            para[-1] = (para[-1][0], last[1])
-        spans.extend(para)
-    return spans
+# One splitter for both answer paths (sentences.py): sentences run across soft line breaks.
+sentence_spans = sentences.sentence_spans
 
 
 def _acronym_hit(acronym: str, sentence: str) -> bool:
@@ -255,18 +226,13 @@ def _dense_support(p: Passage) -> float:
     return min(1.0, max(0.0, (p.dense_score - 0.2) / 0.45))
 
 
-@lru_cache(maxsize=2048)
-def _doc_sentences(doc_id: str, text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(sentence_spans(text))
-
-
 def _passage_sentences(p: Passage, get_text: GetText) -> list[tuple[int, int, str]]:
     """Whole sentences of the statement that overlap the passage (a chunk may start mid-sentence),
     as (start, end, text) with offsets into the full stored text."""
     text = get_text(p.doc_id)
     if text is None:
         return []
-    return [(s, e, text[s:e]) for s, e in _doc_sentences(p.doc_id, text) if s < p.end and e > p.start]
+    return [(s, e, text[s:e]) for s, e in sentences.cached_spans(text) if s < p.end and e > p.start]
 
 
 _MONTH_NUM = {m: i + 1 for i, m in enumerate(

@@ -32,6 +32,7 @@ from urllib.parse import urlparse
 import httpx
 import openai
 
+from statementqa import sentences
 from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import locate_quote, verify_citation
@@ -698,10 +699,17 @@ def _stems(text: str) -> set[str]:
 
 @dataclass
 class _Verified:
+    """A verified citation: ``quote`` (shown) is the whole sentence(s) ``stored[start:end]``; ``basis`` is
+    the part the model pointed at, which the claim must be backed by (widening adds no evidence)."""
+
     n: int
     start: int  # in the full stored text
     end: int
     quote: str
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        self.basis = self.basis or self.quote
 
 
 def _verify_quotes(
@@ -748,18 +756,24 @@ def _verify_quotes(
             assert found is not None
             moved[n] = target
             rejected.append(f"{label}: found in passage {target}, not {n}; re-pointed to [{target}]")
-        start, end = found
-        exact = (text_of(passages[target - 1]) or "")[start:end]
-        if len(exact) < _MIN_QUOTE_CHARS or len(_WORD.findall(exact)) < 2:
+        full = text_of(passages[target - 1]) or ""
+        located = full[found[0] : found[1]]
+        if len(located) < _MIN_QUOTE_CHARS or len(_WORD.findall(located)) < 2:
             rejected.append(f"{label}: too short to support a claim")
             continue
+        # A quote is shown as whole sentences of the source: one located inside a sentence ("…900 new
+        # mining licences") is shown with the rest of it ("…only if parliament passes the law").
+        start, end = sentences.enclosing(full, *found)
+        exact = full[start:end]
         if _INJECTION.search(exact):
             rejected.append(f"{label}: an instruction embedded in the statement, not evidence")
             continue
         kept += 1  # verified (the same span quoted twice is not a rejection either)
-        if any(v.start == start and v.end == end for v in good.get(target, [])):
+        same = [v for v in good.get(target, []) if v.start == start and v.end == end]
+        if same:
+            same[0].basis += " " + located
             continue
-        good.setdefault(target, []).append(_Verified(target, start, end, exact))
+        good.setdefault(target, []).append(_Verified(target, start, end, exact, located))
     # A number keeps its own verified quotes; it is re-pointed only when it has none.
     moved = {n: m for n, m in moved.items() if n not in good and m in good}
     return good, rejected, moved, len(draft.quotes) - kept
@@ -790,7 +804,7 @@ def _backs(
     """
     ns = {v.n for v in evidence}
     titles = " ".join(passages[n - 1].title for n in ns)
-    body = " ".join(v.quote for v in evidence)
+    body = " ".join(v.basis for v in evidence)
     body_numbers, body_stems, question_stems = _numbers(body), _stems(body), _stems(question)
     quoted = body_numbers | _numbers(titles)
     dated = {x for n in ns for x in _date_numbers(passages[n - 1].date, claim)}
@@ -817,25 +831,6 @@ def _backs(
     return None
 
 
-def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of the sentences of a source text, edges trimmed."""
-    pos = 0
-    for m in re.finditer(r"[.!?]+[\"”’')]*\s+|\n+", text):
-        end = m.start() + len(m.group().rstrip())
-        yield from _trimmed(text, pos, end)
-        pos = m.end()
-    yield from _trimmed(text, pos, len(text))
-
-
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        yield start, end
-
-
 def _backing_sentence(
     claim: str, n: int, passages: list[Passage], get_text: Callable[[str], str | None], question: str
 ) -> _Verified | None:
@@ -850,8 +845,10 @@ def _backing_sentence(
         return None
     words = _stems(claim)
     best: tuple[int, _Verified] | None = None
-    for s, e in _sentence_spans(full[p.start : p.end]):
-        v = _Verified(n, p.start + s, p.start + e, full[p.start + s : p.start + e])
+    for s, e in sentences.cached_spans(full):
+        if s >= p.end or e <= p.start:
+            continue
+        v = _Verified(n, s, e, full[s:e])
         if len(_WORD.findall(v.quote)) < 3 or _INJECTION.search(v.quote):
             continue
         shared = len(words & _stems(v.quote))

@@ -15,6 +15,13 @@ from tests.llm.fake_openai import FakeOpenAI, Reply
 from tests.llm.passages import Corpus
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
+# What is shown for it: the whole sentence of the source (a quote never ends mid-sentence).
+SEVENTEEN_SENTENCE = (
+    "“It’s the 17th such memorandum of understanding that we’ve signed with partner countries on combating "
+    "misinformation and disinformation, and this also could not be more critical or more timely because we know "
+    "that a major front in the competition that we have, the adversarial relationship that we have – notably "
+    "with Russia – is an information front.”"
+)
 GOOD = "17 — the US has signed 17 such memoranda as of 30 May 2024 [1]."
 
 
@@ -41,7 +48,7 @@ def test_good_answer_is_direct_cited_and_verified(fake_openai: FakeOpenAI, llm_s
     assert not answer.refused and answer.unsupported_sentences == [] and answer.notice is None
     assert answer.backend == "llm:fake-model"
     assert [c.n for c in answer.citations] == [1]
-    assert answer.citations[0].quote == SEVENTEEN
+    assert answer.citations[0].quote == SEVENTEEN_SENTENCE
     assert answer.citations[0].date == "2024-05-30"
     assert_verified(answer, corpus)
 
@@ -82,7 +89,7 @@ def test_streamed_plain_text_reply_is_shown_without_its_quote_section(fake_opena
     answer = ask(corpus, llm_settings, on_token=tokens.append)
 
     assert "".join(tokens).strip() == GOOD
-    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN
+    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN_SENTENCE
     assert "response_format" not in fake_openai.requests[-1].body
 
 
@@ -105,7 +112,7 @@ def test_fabricated_quote_next_to_a_real_one_flags_only_its_sentence(fake_openai
     )
     answer = ask(corpus, llm_settings)
 
-    assert [c.quote for c in answer.citations] == [SEVENTEEN]
+    assert [c.quote for c in answer.citations] == [SEVENTEEN_SENTENCE]
     assert answer.unsupported_sentences == [invented.replace(" [1]", "")]
     assert GOOD in answer.text
     assert answer.notice and "not found in any passage" in answer.notice
@@ -119,8 +126,8 @@ def test_typographic_differences_map_to_the_exact_source_span(fake_openai, llm_s
     answer = ask(corpus, llm_settings)
 
     (citation,) = answer.citations
-    assert citation.quote == SEVENTEEN  # curly apostrophes, single spaces: the source's own text
-    assert corpus.texts[citation.doc_id][citation.start : citation.end] == SEVENTEEN
+    assert citation.quote == SEVENTEEN_SENTENCE  # curly apostrophes, single spaces: the source's own text
+    assert corpus.texts[citation.doc_id][citation.start : citation.end] == SEVENTEEN_SENTENCE
 
 
 def test_citation_number_out_of_range_is_dropped(fake_openai, llm_settings, corpus):
@@ -144,7 +151,7 @@ def test_real_quote_under_the_wrong_number_is_repointed_to_its_passage(fake_open
     answer = ask(corpus, llm_settings)
 
     assert answer.text == "17 memoranda have been signed [1]."
-    assert [(c.n, c.quote) for c in answer.citations] == [(1, SEVENTEEN)]
+    assert [(c.n, c.quote) for c in answer.citations] == [(1, SEVENTEEN_SENTENCE)]
     assert "found in passage 1, not 3; re-pointed to [1]" in (answer.notice or "")
 
 
@@ -238,7 +245,7 @@ def test_fenced_json_reply_is_parsed(fake_openai, llm_settings, corpus):
         )
     )
     answer = ask(corpus, llm_settings)
-    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN
+    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN_SENTENCE
 
 
 def test_marker_without_quote_gets_the_passage_sentence_that_backs_it(fake_openai, llm_settings, corpus):
@@ -340,3 +347,32 @@ def test_yes_needs_a_quote_about_what_was_asked(fake_openai, llm_settings, corpu
     fake_openai.script(Reply.answer("Yes [1].", [(1, SEVENTEEN)]))
     with pytest.raises(LLMError, match="not about what was asked"):
         generate_answer(question, corpus.passages, corpus.get_text, llm_settings)
+
+
+WRAPPED = (
+    "Ministry of Mines\nPress release, 3 March 2025\n\n"
+    "The Minister told reporters on Monday that the government will grant 900 new mining\n"
+    "licences only if parliament passes the mining law, which it rejected in a vote last\n"
+    "week. The ministry will publish the list of applicants in April, the minister said."
+)
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "the government will grant 900 new mining licences",  # ends at a soft line break's neighbour
+        "900 new mining",  # ends exactly at the line break
+        "The Minister told reporters on Monday that the government will grant 900 new mining licences.",
+    ],
+)
+def test_a_quote_located_inside_a_sentence_is_shown_as_the_whole_sentence(fake_openai, llm_settings, quoted):
+    passage = Passage(chunk_id="m#0", doc_id="mines", text=WRAPPED[WRAPPED.index("The Minister"):],
+                      start=WRAPPED.index("The Minister"), end=len(WRAPPED), score=1.0, title="Mining licences",
+                      source="Ministry of Mines", date="2025-03-03")
+    fake_openai.script(Reply.answer("The government will grant 900 new mining licences [1].", [(1, quoted)]))
+    answer = generate_answer("How many mining licences will be granted?", [passage], {"mines": WRAPPED}.get,
+                             llm_settings)
+    [citation] = answer.citations
+    assert citation.quote.endswith("which it rejected in a vote last\nweek.")  # the condition is shown
+    assert citation.quote.startswith("The Minister told reporters")
+    assert WRAPPED[citation.start : citation.end] == citation.quote

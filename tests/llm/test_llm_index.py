@@ -48,7 +48,8 @@ def test_index_answer_uses_the_llm_and_verifies_its_quote(llm_index: Index, fake
 
     assert answer.backend == "llm:fake-model"
     assert answer.text.startswith("17 — the US has signed 17 such memoranda")
-    assert any(c.quote == SENTENCE for c in answer.citations)  # the source's curly apostrophes
+    # the whole source sentence, with the source's curly apostrophes
+    assert any(c.quote.startswith("“" + SENTENCE + " on combating") for c in answer.citations)
     assert_verified_against_index(answer, llm_index)
 
 
