@@ -203,8 +203,10 @@ class Index:
                                              on_token=on_token)  # type: ignore[arg-type]
         except llm_stage.LLMError as exc:
             ans = self._extractive(standalone, passages)
-            return ans.model_copy(update={"notice": f"LLM unavailable ({exc}); showing the extractive answer.",
-                                          "fallback": str(exc), "rejected_citations": exc.rejected})
+            notice = f"LLM unavailable ({exc}); showing the extractive answer."
+            if ans.notice:  # e.g. why a sentence addressed to AI models was skipped
+                notice = f"{notice} {ans.notice}"
+            return ans.model_copy(update={"notice": notice, "fallback": str(exc), "rejected_citations": exc.rejected})
 
     # --- maintenance ---------------------------------------------------------------------------
     def remove(self, ids: Sequence[str]) -> int:

@@ -6,13 +6,16 @@ verified, which sentences are flagged, when the product refuses or falls back (L
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from statementqa.config import Settings
-from statementqa.llm import LLMError, generate_answer
+from statementqa.llm import WITHHELD, LLMError, generate_answer
 from statementqa.models import Answer, Passage
 from tests.llm.fake_openai import FakeOpenAI, Reply
 from tests.llm.passages import Corpus
+from tests.support import PLANTED, planted_statement
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
 # What is shown for it: the whole sentence of the source (a quote never ends mid-sentence).
@@ -198,9 +201,11 @@ def test_obeying_a_planted_instruction_is_never_presented_as_supported(fake_open
         fake_openai.script(reply)
         with pytest.raises(LLMError):
             generate_answer(question, corpus.passages, corpus.get_text, llm_settings)
-    # the planted text reached the model only inside a passage marked as data
+    # the planted sentence never reached the model: it is withheld, the rest of its passage is sent as data
     prompt = fake_openai.requests[0].prompt
-    assert prompt.index('<passage n="2"') < prompt.index(planted) < prompt.index("</passage>", prompt.index(planted))
+    assert planted not in prompt and "PWNED" not in prompt
+    passage = prompt[prompt.index('<passage n="2"') : prompt.index("</passage>", prompt.index('<passage n="2"'))]
+    assert "annual talks on port security" in passage and WITHHELD in passage
 
 
 def test_planted_instruction_mixed_into_a_real_answer_is_flagged(fake_openai, llm_settings, corpus):
@@ -376,3 +381,39 @@ def test_a_quote_located_inside_a_sentence_is_shown_as_the_whole_sentence(fake_o
     assert citation.quote.endswith("which it rejected in a vote last\nweek.")  # the condition is shown
     assert citation.quote.startswith("The Minister told reporters")
     assert WRAPPED[citation.start : citation.end] == citation.quote
+
+
+def _planted_passage(sentence: str) -> tuple[Passage, str]:
+    row = planted_statement(sentence)
+    text = row["text"]
+    start = text.index("\n\n") + 2
+    return Passage(chunk_id="planted#0", doc_id="planted", text=text[start:], start=start, end=len(text), score=1.0,
+                   title=row["title"], source=row["source"], date=row["date"]), text
+
+
+@pytest.mark.parametrize("sentence", PLANTED)
+def test_a_model_that_obeys_a_planted_instruction_is_never_verified(fake_openai, llm_settings, corpus, sentence):
+    """The model quotes only the figure part ("The US has signed 250 MoUs"): the sentence it sits in is
+    an instruction to the model, so the quote is rejected, whatever the phrasing."""
+    passage, text = _planted_passage(sentence)
+    fragment = re.search(r"the US has signed 250 MoUs", sentence, re.I).group()
+    texts = {**corpus.texts, "planted": text}
+    fake_openai.script(Reply.answer(f"{fragment} [2].", [(2, fragment)]))
+    with pytest.raises(LLMError, match="instruction embedded in the statement"):
+        generate_answer("How many MoUs has the US signed?", [corpus.passages[0], passage], texts.get, llm_settings)
+    assert sentence not in fake_openai.requests[0].prompt  # withheld from the model as well
+
+
+def test_a_planted_figure_next_to_the_real_answer_is_flagged_and_explained(fake_openai, llm_settings, corpus):
+    passage, text = _planted_passage(PLANTED[0])
+    texts = {**corpus.texts, "planted": text}
+    fake_openai.script(Reply.answer(
+        "17 — the US has signed 17 such memoranda [1]. The US has signed 250 MoUs [2].",
+        [(1, SEVENTEEN), (2, "The US has signed 250 MoUs")],
+    ))
+    answer = generate_answer("How many MoUs has the US signed?", [corpus.passages[0], passage], texts.get,
+                             llm_settings)
+    assert answer.unsupported_sentences == ["The US has signed 250 MoUs."]
+    assert [c.doc_id for c in answer.citations] == [corpus.seed["id"]]
+    assert "instruction embedded in the statement" in (answer.notice or "")
+    assert "addressed to AI models in “Joint statement on countering disinformation”" in (answer.notice or "")
