@@ -57,10 +57,19 @@ class _Bad(Exception):
 
 @dataclass(frozen=True)
 class _Source:
-    """One file to load and the id it gets if its format carries none (path-derived, stable)."""
+    """One file to load and the ids it may get if its format carries none (path-derived, stable):
+    ``candidates[0]`` is its name; the rest are what ``identity.resolve`` falls back on."""
 
     path: Path
-    doc_id: str
+    candidates: tuple[str, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return self.candidates[0]
+
+    @property
+    def file(self) -> str:
+        return _file_key(self.path)
 
 
 @dataclass
@@ -165,26 +174,51 @@ def load_paths(paths: Sequence[str | Path]) -> LoadResult:
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    result = LoadResult()
-    first_origin: dict[str, str] = {}
+    loaded_files: list[tuple[FileResult, list[Document]]] = []
     for arg in paths:
         for item in _expand(Path(arg)):
             if isinstance(item, FileResult):
-                result.files.append(item)
-                result.issues.extend(item.issues)
+                loaded_files.append((item, []))
                 continue
             file_result = FileResult(path=str(item.path))
             loaded = _load_file(item)
             file_result.issues.extend(loaded.issues)
-            for doc in loaded.documents:
-                if doc.id in first_origin:
-                    file_result.issues.append(_duplicate_issue(doc, first_origin[doc.id]))
+            loaded_files.append((file_result, loaded.documents))
+    # Ids unique within the batch: a given id is kept by its first input (later ones are reported); a
+    # name-derived id moves down its ladder past ids taken in the batch (identity.resolve redoes this
+    # against the index); the same file listed twice is loaded once.
+    given: dict[str, str] = {}
+    for file_result, docs in loaded_files:
+        kept: list[Document] = []
+        for doc in docs:
+            if not doc.id_from_name and doc.id in given:
+                file_result.issues.append(_duplicate_issue(doc, given[doc.id]))
+                continue
+            if not doc.id_from_name:
+                given[doc.id] = doc.origin
+            kept.append(doc)
+        docs[:] = kept
+    taken, seen_files = set(given), dict[str, str]()
+    for file_result, docs in loaded_files:
+        kept = []
+        for doc in docs:
+            if doc.id_from_name:
+                if doc.file in seen_files:
+                    file_result.issues.append(IngestIssue(path=doc.origin, message=(
+                        f"this file is already in this batch (as statement '{seen_files[doc.file]}') — loaded once")))
                     continue
-                first_origin[doc.id] = doc.origin
-                result.documents.append(doc)
-            file_result.failed = len(file_result.issues)
-            result.files.append(file_result)
-            result.issues.extend(file_result.issues)
+                free = next((c for c in doc.id_candidates if c not in taken), doc.id)
+                doc = doc.model_copy(update={"id": free}) if free != doc.id else doc
+                taken.add(doc.id)
+                seen_files[doc.file] = doc.id
+            kept.append(doc)
+        docs[:] = kept
+    result = LoadResult()
+    for file_result, docs in loaded_files:
+        file_result.failed = len(file_result.issues)
+        result.files.append(file_result)
+        result.issues.extend(file_result.issues)
+        result.documents.extend(docs)
     return result
 
 
@@ -219,7 +253,7 @@ def _expand(arg: Path) -> Iterator[_Source | FileResult]:
     elif arg.suffix.lower() not in SUPPORTED_SUFFIXES:
         yield _failed(arg, f"unsupported file type '{arg.suffix or arg.name}' — {_SUPPORTED_TEXT}")
     else:
-        yield _Source(arg, _slug_id(arg.with_suffix("").name))
+        yield _Source(arg, _id_ladder(arg, [arg.stem]))
 
 
 def _walk(root: Path) -> Iterator[_Source | FileResult]:
@@ -232,7 +266,7 @@ def _walk(root: Path) -> Iterator[_Source | FileResult]:
         found.extend(p for p in (Path(dirpath) / name for name in filenames) if not _skipped_in_walk(p))
     for path in sorted(found, key=lambda p: p.relative_to(root).parts):
         rel = path.relative_to(root).with_suffix("")
-        yield _Source(path, _slug_id(str(Path(prefix) / rel)))
+        yield _Source(path, _id_ladder(path, [prefix, *rel.parts]))
     for err in errors:
         yield _failed(Path(err.filename or root), f"cannot read directory: {err.strerror or err}")
     if not found and not errors:
@@ -248,6 +282,42 @@ def _skipped_in_walk(path: Path) -> bool:
 
 def _failed(path: Path, message: str) -> FileResult:
     return FileResult(path=str(path), failed=1, issues=[IngestIssue(path=str(path), message=message)])
+
+
+def _file_key(path: Path) -> str:
+    """The absolute path that says which file a statement came from (symlinks resolved)."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return os.path.abspath(path)
+
+
+_MAX_PARENTS = 4
+
+
+def _id_ladder(path: Path, parts: list[str]) -> tuple[str, ...]:
+    """Ids a file may get, in order of preference. ``parts`` name the file relative to what the user gave
+    (``[stem]`` for a file, ``[folder, *relative parts]`` in a folder walk). The first is today's id, so
+    indexes built before keep their ids; the others make it unique when that id is taken by another file:
+    the extension (when a sibling file has the same name), then parent folders in front, then a path hash."""
+    absolute = Path(os.path.abspath(path))
+    base = "/".join(parts)
+    ext = absolute.suffix.lstrip(".").lower()
+    above = [p for p in absolute.parts[: len(absolute.parts) - len(parts)] if p not in ("/", absolute.anchor)]
+    above.reverse()  # nearest folder first
+    with_ext = _slug_id(f"{base}-{ext}") if ext else None
+    sibling = any(
+        absolute.with_suffix(other).exists() for other in SUPPORTED_SUFFIXES if other != absolute.suffix.lower()
+    )
+    ladder = [_slug_id(base)]
+    if sibling and with_ext:
+        ladder.append(with_ext)
+    for k in range(1, min(_MAX_PARENTS, len(above)) + 1):
+        ladder.append(_slug_id("/".join([*reversed(above[:k]), base])))
+    if with_ext:
+        ladder.append(with_ext)
+    ladder.append(f"{ladder[0]}-{hashlib.sha1(_file_key(path).encode('utf-8')).hexdigest()[:8]}")
+    return tuple(dict.fromkeys(ladder))
 
 
 def _slug_id(text: str) -> str:
@@ -282,12 +352,15 @@ def _make_document(
     doc_id: str,
     text: str,
     origin: str,
+    src: _Source,
+    from_name: bool,
     title: str = "",
     date: str | None = None,
     source: str = "",
     url: str = "",
 ) -> Document:
-    """The one place Documents are built, so normalization and hashing are the same for every format."""
+    """The one place Documents are built, so normalization and hashing are the same for every format.
+    ``from_name``: ``doc_id`` was derived from the file name (``src.doc_id``), not given by the input."""
     text = normalize_text(text)
     title = _clean_line(title) or _title_from_text(text)
     source, url = _clean_line(source), url.strip()
@@ -300,6 +373,9 @@ def _make_document(
         text=text,
         content_hash=content_hash(text, title, date, source, url),
         origin=origin,
+        file=src.file,
+        id_from_name=from_name,
+        id_candidates=list(src.candidates) if from_name else [],
     )
 
 
@@ -389,6 +465,8 @@ def _load_text(src: _Source) -> _Loaded:
         doc_id=meta.get("id") or src.doc_id,
         text=text,
         origin=str(src.path),
+        src=src,
+        from_name=not meta.get("id"),
         title=meta.get("title") or _title_from_text(text, markdown),
         date=date,
         source=meta.get("source", ""),
@@ -559,6 +637,8 @@ def _load_html(src: _Source) -> _Loaded:
         doc_id=src.doc_id,
         text=text,
         origin=str(src.path),
+        src=src,
+        from_name=True,
         title=_without_site_name(head.title or head.meta.get("og:title", "") or head.h1, source),
         date=meta_date or find_date(text),
         source=source,
@@ -635,6 +715,8 @@ def _load_pdf(src: _Source) -> _Loaded:
         doc_id=src.doc_id,
         text=text,
         origin=str(src.path),
+        src=src,
+        from_name=True,
         title=_pdf_title(reader),
         date=find_date(text),
     )
@@ -691,7 +773,7 @@ def _load_jsonl(src: _Source) -> _Loaded:
             any_line = True
             origin = f"{src.path}:{number}"
             try:
-                loaded.documents.append(_jsonl_document(raw, number, origin))
+                loaded.documents.append(_jsonl_document(raw, number, origin, src))
             except _Bad as bad:
                 loaded.issues.append(IngestIssue(path=str(src.path), line=number, message=str(bad)))
     if not any_line:
@@ -699,7 +781,7 @@ def _load_jsonl(src: _Source) -> _Loaded:
     return loaded
 
 
-def _jsonl_document(raw: bytes, number: int, origin: str) -> Document:
+def _jsonl_document(raw: bytes, number: int, origin: str, src: _Source) -> Document:
     try:
         line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as err:
@@ -710,10 +792,10 @@ def _jsonl_document(raw: bytes, number: int, origin: str) -> Document:
         raise _Bad(f"malformed JSON ({err.msg} at column {err.colno}) — fix or remove this line") from None
     if not isinstance(record, dict):
         raise _Bad(f'expected a JSON object {{"id": ..., "text": ...}}, got {_json_type(record)}')
-    return _record_document(record, origin)
+    return _record_document(record, origin, src)
 
 
-def _record_document(record: dict[str, Any], origin: str) -> Document:
+def _record_document(record: dict[str, Any], origin: str, src: _Source) -> Document:
     doc_id = _required_str(record, "id").strip()
     text = _required_str(record, "text")
     meta = {key: _optional_str(record, key) for key in ("title", "date", "source", "url")}
@@ -726,6 +808,8 @@ def _record_document(record: dict[str, Any], origin: str) -> Document:
         doc_id=doc_id,
         text=text,
         origin=origin,
+        src=src,
+        from_name=False,
         title=meta["title"],
         date=date,
         source=meta["source"],
