@@ -73,7 +73,7 @@ class Index:
         Ids follow ``identity.resolve``: a statement from another file is never replaced unless
         ``replace`` is true (then an input's id wins); collisions and copies are reported."""
         t0 = time.perf_counter()
-        loaded = load_paths(list(paths))
+        loaded = load_paths(list(paths), max_statement_chars=self.settings.max_statement_chars)
         summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
         files = {f.path: f.model_copy() for f in loaded.files}
         todo: list[Document] = []

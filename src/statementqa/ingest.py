@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from statementqa.config import Settings
 from statementqa.models import Document, FileResult, IngestIssue, LoadResult
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".jsonl", ".txt", ".md", ".html", ".htm", ".pdf")
@@ -62,6 +63,7 @@ class _Source:
 
     path: Path
     candidates: tuple[str, ...]
+    max_chars: int = 2_000_000  # Settings.max_statement_chars
 
     @property
     def doc_id(self) -> str:
@@ -167,16 +169,19 @@ def find_date(text: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def load_paths(paths: Sequence[str | Path]) -> LoadResult:
+def load_paths(paths: Sequence[str | Path], *, max_statement_chars: int | None = None) -> LoadResult:
     """Load files and folders (recursively) into Documents; never raises for bad input.
 
     Duplicate ids in one batch: the first wins, each later one is reported naming both places.
+    A statement longer than ``max_statement_chars`` (default: ``Settings.max_statement_chars``) is
+    rejected with an issue; reading stops early, so a huge input costs little memory.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
+    limit = max_statement_chars or int(Settings.model_fields["max_statement_chars"].default)
     loaded_files: list[tuple[FileResult, list[Document]]] = []
     for arg in paths:
-        for item in _expand(Path(arg)):
+        for item in _expand(Path(arg), limit):
             if isinstance(item, FileResult):
                 loaded_files.append((item, []))
                 continue
@@ -242,21 +247,21 @@ def _split_origin(origin: str) -> tuple[str, int | None]:
 # --------------------------------------------------------------------------------------------
 
 
-def _expand(arg: Path) -> Iterator[_Source | FileResult]:
+def _expand(arg: Path, limit: int) -> Iterator[_Source | FileResult]:
     """Files to load for one argument, or a failed FileResult saying why there are none."""
     if not arg.exists():
         yield _failed(arg, "no such file or directory")
     elif arg.is_dir():
-        yield from _walk(arg)
+        yield from _walk(arg, limit)
     elif not arg.is_file():
         yield _failed(arg, "not a regular file — " + _SUPPORTED_TEXT)
     elif arg.suffix.lower() not in SUPPORTED_SUFFIXES:
         yield _failed(arg, f"unsupported file type '{arg.suffix or arg.name}' — {_SUPPORTED_TEXT}")
     else:
-        yield _Source(arg, _id_ladder(arg, [arg.stem]))
+        yield _Source(arg, _id_ladder(arg, [arg.stem]), limit)
 
 
-def _walk(root: Path) -> Iterator[_Source | FileResult]:
+def _walk(root: Path, limit: int) -> Iterator[_Source | FileResult]:
     """Supported files under ``root`` sorted by relative path; hidden files/dirs, other suffixes skipped."""
     errors: list[OSError] = []
     prefix = Path(os.path.abspath(root)).name
@@ -266,7 +271,7 @@ def _walk(root: Path) -> Iterator[_Source | FileResult]:
         found.extend(p for p in (Path(dirpath) / name for name in filenames) if not _skipped_in_walk(p))
     for path in sorted(found, key=lambda p: p.relative_to(root).parts):
         rel = path.relative_to(root).with_suffix("")
-        yield _Source(path, _id_ladder(path, [prefix, *rel.parts]))
+        yield _Source(path, _id_ladder(path, [prefix, *rel.parts]), limit)
     for err in errors:
         yield _failed(Path(err.filename or root), f"cannot read directory: {err.strerror or err}")
     if not found and not errors:
@@ -407,6 +412,33 @@ def _truncate(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _too_long(chars: int, limit: int, what: str = "statement") -> _Bad:
+    return _Bad(
+        f"{what} is too long ({chars:,} characters; the limit is {limit:,}, STATEMENTQA_MAX_STATEMENT_CHARS) — "
+        "split it into several statements or raise the limit"
+    )
+
+
+def _too_big(size: int, limit: int, what: str = "file") -> _Bad:
+    """Said before reading it all: ``size`` bytes cannot hold a statement of at most ``limit`` characters."""
+    return _Bad(
+        f"{what} is too large ({_mb(size)}) for a statement of at most {limit:,} characters "
+        "(STATEMENTQA_MAX_STATEMENT_CHARS) — split it into several statements or raise the limit"
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n:,} bytes"
+
+
+def _check_size(src: _Source, bytes_per_char: int) -> None:
+    """Reject a file that cannot hold a statement within the limit before reading it."""
+    cap = bytes_per_char * src.max_chars
+    size = src.path.stat().st_size
+    if size > cap:
+        raise _too_big(size, src.max_chars)
+
+
 def _read_text(path: Path, charset_fallback: bool = False) -> str:
     """UTF-8 text of a file, or _Bad naming what is wrong (empty, binary, UTF-16, bad byte)."""
     data = path.read_bytes()
@@ -453,12 +485,23 @@ _FRONT_KEYS = ("id", "title", "date", "source", "url")
 _KEY_LINE = re.compile(r"([A-Za-z_][\w\-]*)\s*:\s*(.*)")
 
 
+# Bytes read at most per character of the limit: UTF-8 needs up to 4 per character; a page's markup
+# and a JSON line's escapes (``\u00e9`` is 6 bytes) need more.
+_TEXT_BYTES_PER_CHAR = 4
+_HTML_BYTES_PER_CHAR = 8
+_JSONL_BYTES_PER_CHAR = 6
+_JSONL_LINE_SLACK = 65536  # metadata fields next to the text
+
+
 def _load_text(src: _Source) -> _Loaded:
     """.txt / .md: optional ``---`` front matter (id/title/date/source/url), else derived metadata."""
+    _check_size(src, _TEXT_BYTES_PER_CHAR)
     meta, body = _split_front_matter(_read_text(src.path))
     text = normalize_text(body)
     if not text:
         raise _Bad("no text (the file has only front matter or whitespace)")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars)
     markdown = src.path.suffix.lower() == ".md"
     date = _front_date(meta) if meta.get("date") else find_date(text)
     doc = _make_document(
@@ -624,6 +667,7 @@ class _TextParser(HTMLParser):
 
 def _load_html(src: _Source) -> _Loaded:
     """.html/.htm: main text via trafilatura (stdlib fallback); metadata from <title>/<h1>/<meta>."""
+    _check_size(src, _HTML_BYTES_PER_CHAR)
     raw = _read_text(src.path, charset_fallback=True)
     head = _HeadParser()
     head.feed(raw)
@@ -631,6 +675,8 @@ def _load_html(src: _Source) -> _Loaded:
     text = normalize_text(_html_main_text(raw))
     if not text:
         raise _Bad("no visible text in this HTML page")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars, "the page's text")
     meta_date = next((parse_date(head.meta[k]) for k in _META_DATE_KEYS if k in head.meta), None)
     source = _clean_line(next((head.meta[k] for k in _META_SOURCE_KEYS if k in head.meta), ""))
     doc = _make_document(
@@ -702,7 +748,13 @@ def _load_pdf(src: _Source) -> _Loaded:
         with _quiet("pypdf"):
             reader = PdfReader(src.path)
             _unlock(reader)
-            pages = [page.extract_text() or "" for page in reader.pages]
+            pages: list[str] = []
+            length = 0
+            for page in reader.pages:  # page by page, so a huge text layer is rejected early
+                pages.append(page.extract_text() or "")
+                length += len(pages[-1]) + 2
+                if length > src.max_chars + 2 * len(pages):
+                    raise _too_long(length, src.max_chars, "the PDF's text (so far)")
     except (_Bad, OSError):
         raise
     except Exception as err:  # pypdf raises many types on damaged files; all mean "unreadable"
@@ -711,6 +763,8 @@ def _load_pdf(src: _Source) -> _Loaded:
     text = normalize_text("\n\n".join(pages))
     if not text:
         raise _Bad("PDF has no text layer (scanned image?) — run OCR first")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars, "the PDF's text")
     doc = _make_document(
         doc_id=src.doc_id,
         text=text,
@@ -762,23 +816,45 @@ _JSON_TYPES = {
 
 def _load_jsonl(src: _Source) -> _Loaded:
     """One statement per line; a bad line is reported and skipped, the other lines still load."""
+    cap = _JSONL_BYTES_PER_CHAR * src.max_chars + _JSONL_LINE_SLACK
     with src.path.open("rb") as fh:
         _check_binary(fh.read(_SNIFF_BYTES))
         fh.seek(0)
         loaded = _Loaded()
         any_line = False
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
+        for number, (raw, size) in enumerate(_bounded_lines(fh, cap), start=1):
+            if raw is not None and not raw.strip():
                 continue
             any_line = True
             origin = f"{src.path}:{number}"
             try:
+                if raw is None:
+                    raise _too_big(size, src.max_chars, "line")
                 loaded.documents.append(_jsonl_document(raw, number, origin, src))
             except _Bad as bad:
                 loaded.issues.append(IngestIssue(path=str(src.path), line=number, message=str(bad)))
     if not any_line:
         raise _Bad("empty file")
     return loaded
+
+
+def _bounded_lines(fh: BinaryIO, cap: int) -> Iterator[tuple[bytes | None, int]]:
+    """(line, size) for each line of a binary file, reading at most ``cap`` bytes of a line: a longer one
+    is passed over in 1 MiB pieces (never held whole) and comes out as ``(None, its size)``."""
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while True:
+            piece = fh.readline(1 << 20)
+            size += len(piece)
+            if not piece or piece.endswith(b"\n"):
+                break
+        yield None, size
 
 
 def _jsonl_document(raw: bytes, number: int, origin: str, src: _Source) -> Document:
@@ -798,6 +874,8 @@ def _jsonl_document(raw: bytes, number: int, origin: str, src: _Source) -> Docum
 def _record_document(record: dict[str, Any], origin: str, src: _Source) -> Document:
     doc_id = _required_str(record, "id").strip()
     text = _required_str(record, "text")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars, "field 'text'")
     meta = {key: _optional_str(record, key) for key in ("title", "date", "source", "url")}
     date = None
     if meta["date"].strip():

@@ -239,3 +239,81 @@ def test_same_file_twice_in_one_batch_is_reported_not_doubled(tmp_path: Path, wr
     result = load_paths([path, path])
     assert len(result.documents) == 1
     assert [i.message.split(" (")[0] for i in result.issues] == ["duplicate id 'good-1'"]
+
+
+# ---- statements over the size limit -------------------------------------------------------------
+
+LIMIT = 5_000  # lowered for the tests; the default (Settings.max_statement_chars) is 2,000,000
+
+
+def test_a_statement_over_the_limit_is_rejected_by_line_and_the_rest_loads(tmp_path: Path, write_jsonl) -> None:
+    path = write_jsonl(
+        tmp_path / "big.jsonl",
+        [
+            {"id": "ok-1", "text": "First good statement."},
+            {"id": "long", "text": "word " * 1_300},  # 6,500 characters: parsed, then rejected
+            {"id": "huge", "text": "x" * 200_000},  # far over: skipped without being read whole
+            {"id": "ok-2", "text": "Second good statement."},
+        ],
+    )
+    result = load_paths([path], max_statement_chars=LIMIT)
+    assert [d.id for d in result.documents] == ["ok-1", "ok-2"]
+    by_line = {i.line: i.message for i in _issues_for(result, path)}
+    assert by_line == {
+        2: "field 'text' is too long (6,500 characters; the limit is 5,000, STATEMENTQA_MAX_STATEMENT_CHARS) — "
+           "split it into several statements or raise the limit",
+        3: "line is too large (200,027 bytes) for a statement of at most 5,000 characters "
+           "(STATEMENTQA_MAX_STATEMENT_CHARS) — split it into several statements or raise the limit",
+    }
+
+
+@pytest.mark.parametrize("name", ["long.txt", "long.md", "long.html"])
+def test_a_file_over_the_limit_is_rejected_and_the_rest_loads(tmp_path: Path, write_jsonl, name: str) -> None:
+    bad = tmp_path / name
+    body = "The ministry said a great many things. " * 160  # 6,400 characters of text
+    bad.write_text(f"<html><body><p>{body}</p></body></html>" if name.endswith(".html") else body, encoding="utf-8")
+    before = write_jsonl(tmp_path / "before.jsonl", [GOOD])
+    result = load_paths([before, bad], max_statement_chars=LIMIT)
+    assert [d.id for d in result.documents] == ["good-1"]
+    message = _one_issue(result, bad).message
+    assert "is too long (6,239 characters; the limit is 5,000, STATEMENTQA_MAX_STATEMENT_CHARS)" in message
+
+
+def test_a_file_far_over_the_limit_is_rejected_without_reading_it(tmp_path: Path, monkeypatch) -> None:
+    big = tmp_path / "huge.txt"
+    big.write_bytes(b"x" * (4 * LIMIT + 1))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    issue = _one_issue(load_paths([big], max_statement_chars=LIMIT), big)
+    assert issue.message.startswith("file is too large (20,001 bytes) for a statement of at most 5,000 characters")
+
+
+def test_a_pdf_text_layer_over_the_limit_is_rejected(tmp_path: Path, write_pdf) -> None:
+    pdf = write_pdf(tmp_path / "long.pdf", ["The ministry said a great many things about the harbour. " * 20] * 6)
+    issue = _one_issue(load_paths([pdf], max_statement_chars=LIMIT), pdf)
+    assert "PDF's text" in issue.message and "the limit is 5,000" in issue.message
+
+
+def test_a_50_mb_statement_costs_little_memory_at_the_default_limit(tmp_path: Path) -> None:
+    """The probe's case: a 50 MB single-line statement and a 50 MB .txt, at the shipped limit."""
+    import tracemalloc
+
+    line = tmp_path / "huge.jsonl"
+    with line.open("wb") as fh:
+        fh.write(b'{"id": "huge", "title": "Huge", "text": "')
+        for _ in range(50):
+            fh.write(b"The ministry said a great many things. " * 26_215)  # ~1 MiB
+        fh.write(b'"}\n' + b'{"id": "after", "text": "The statement after the huge one."}\n')
+    txt = tmp_path / "huge.txt"
+    with txt.open("wb") as fh:
+        for _ in range(50):
+            fh.write(b"The ministry said a great many things.\n" * 26_215)
+    tracemalloc.start()
+    try:
+        result = load_paths([line, txt])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [d.id for d in result.documents] == ["after"]
+    assert [(i.path, i.line) for i in result.issues] == [(str(line), 1), (str(txt), None)]
+    assert all("too large" in i.message for i in result.issues)
+    assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MiB"  # reads at most ~12 MB of the 50 MB line
