@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -522,7 +522,7 @@ def _front_date(meta: dict[str, str]) -> str:
     iso = parse_date(meta["date"])
     if iso is None:
         raise _Bad(f"front matter 'date' = {meta['date']!r} is not a date (use YYYY-MM-DD)")
-    return iso
+    return _in_range(iso, f"front matter 'date' = {meta['date']!r}")
 
 
 def _split_front_matter(raw: str) -> tuple[dict[str, str], str]:
@@ -677,7 +677,8 @@ def _load_html(src: _Source) -> _Loaded:
         raise _Bad("no visible text in this HTML page")
     if len(text) > src.max_chars:
         raise _too_long(len(text), src.max_chars, "the page's text")
-    meta_date = next((parse_date(head.meta[k]) for k in _META_DATE_KEYS if k in head.meta), None)
+    meta_dates = (parse_date(head.meta[k]) for k in _META_DATE_KEYS if k in head.meta)
+    meta_date = next((d for d in meta_dates if d and _plausible(d)), None)  # a bogus meta date: use the text's
     source = _clean_line(next((head.meta[k] for k in _META_SOURCE_KEYS if k in head.meta), ""))
     doc = _make_document(
         doc_id=src.doc_id,
@@ -741,6 +742,7 @@ def _html_main_text(raw: str) -> str:
 def _load_pdf(src: _Source) -> _Loaded:
     """.pdf: the text layer (pypdf), pages separated by a blank line; no OCR."""
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     if src.path.stat().st_size == 0:
         raise _Bad("empty file")
@@ -757,6 +759,9 @@ def _load_pdf(src: _Source) -> _Loaded:
                     raise _too_long(length, src.max_chars, "the PDF's text (so far)")
     except (_Bad, OSError):
         raise
+    except DependencyError as err:  # only if the pinned `cryptography` is missing from the install
+        raise _Bad(f"PDF is AES-encrypted and reading it needs the 'cryptography' package ({err}) — "
+                   "reinstall statementqa's dependencies (pip install -r requirements.lock)") from None
     except Exception as err:  # pypdf raises many types on damaged files; all mean "unreadable"
         reason = str(err) or type(err).__name__
         raise _Bad(f"not a readable PDF ({reason}) — re-export it as PDF or save it as text") from None
@@ -781,9 +786,13 @@ def _unlock(reader: Any) -> None:
     """Many PDFs are "encrypted" with an empty password (copy protection only); real passwords are an issue."""
     if not reader.is_encrypted:
         return
+    from pypdf.errors import DependencyError
+
     try:
         unlocked = bool(reader.decrypt(""))
-    except Exception:  # e.g. AES without the optional crypto dependency
+    except DependencyError:
+        raise  # AES without `cryptography`: said as such, not as "password-protected"
+    except Exception:  # a damaged encryption dictionary: no way in
         unlocked = False
     if not unlocked:
         raise _Bad("PDF is password-protected — save an unprotected copy and load that")
@@ -882,6 +891,7 @@ def _record_document(record: dict[str, Any], origin: str, src: _Source) -> Docum
         date = parse_date(meta["date"])
         if date is None:
             raise _Bad(f"field 'date' = {meta['date']!r} is not a date (use YYYY-MM-DD)")
+        date = _in_range(date, f"field 'date' = {meta['date']!r}")
     return _make_document(
         doc_id=doc_id,
         text=text,
@@ -938,8 +948,23 @@ def _ymd(match: re.Match[str], order: str) -> str | None:
         return None
 
 
+def _latest_date() -> str:
+    """Today, plus a day: a statement published in a time zone ahead of ours is dated "tomorrow"."""
+    return (datetime.now().date() + timedelta(days=1)).isoformat()
+
+
 def _plausible(iso: str) -> bool:
-    return _MIN_YEAR <= int(iso[:4]) and iso <= datetime.now().date().isoformat()
+    return _MIN_YEAR <= int(iso[:4]) and iso <= _latest_date()
+
+
+def _in_range(iso: str, what: str) -> str:
+    """A given date must be one a statement can have: not in the future, not before 1900. Rejected, not
+    dropped: a typo such as 2999 would otherwise sort first in "latest" questions or drop out of filters."""
+    if iso > _latest_date():
+        raise _Bad(f"{what} is in the future (after {_latest_date()}) — fix the date (YYYY-MM-DD) or leave it empty")
+    if int(iso[:4]) < _MIN_YEAR:
+        raise _Bad(f"{what} is before {_MIN_YEAR} — fix the date (YYYY-MM-DD) or leave it empty")
+    return iso
 
 
 _LOADERS: dict[str, Callable[[_Source], _Loaded]] = {

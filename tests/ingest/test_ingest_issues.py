@@ -151,6 +151,28 @@ def test_password_protected_pdf_is_reported_but_copy_protected_loads(tmp_path: P
     assert (doc.text, doc.date) == ("Copy-protected statement. Prague, 30 May 2024.", "2024-05-30")
 
 
+@pytest.mark.parametrize("method", ["AES_128", "AES_256"])
+def test_aes_encrypted_pdfs_load_or_say_they_need_a_password(tmp_path: Path, write_jsonl, method: str) -> None:
+    """AES needs pypdf's ``cryptography`` extra (a pinned dependency): copy protection alone loads."""
+    from fpdf.enums import EncryptionMethod
+
+    def aes_pdf(path: Path, user_password: str | None) -> Path:
+        pdf = FPDF()
+        pdf.set_encryption(owner_password="owner", user_password=user_password,
+                           encryption_method=getattr(EncryptionMethod, method))
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.multi_cell(0, 8, "AES protected statement. Prague, 30 May 2024.")
+        pdf.output(str(path))
+        return path
+
+    [doc] = load_paths([aes_pdf(tmp_path / "copy-protected.pdf", None)]).documents
+    assert (doc.text, doc.date) == ("AES protected statement. Prague, 30 May 2024.", "2024-05-30")
+    locked = aes_pdf(tmp_path / "locked.pdf", "secret")
+    issue = _one_issue(_load_with_good(tmp_path, write_jsonl, locked), locked)
+    assert issue.message == "PDF is password-protected — save an unprotected copy and load that"
+
+
 def test_corrupt_pdf_is_reported(tmp_path: Path, write_jsonl) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n this is not really a pdf \n%%EOF")
@@ -317,3 +339,52 @@ def test_a_50_mb_statement_costs_little_memory_at_the_default_limit(tmp_path: Pa
     assert [(i.path, i.line) for i in result.issues] == [(str(line), 1), (str(txt), None)]
     assert all("too large" in i.message for i in result.issues)
     assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MiB"  # reads at most ~12 MB of the 50 MB line
+
+
+# ---- dates no statement can have --------------------------------------------------------------
+
+
+def _days_from_today(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("2999-01-01", "is in the future"),
+        ("May 30, 2999", "is in the future"),
+        ("31.12.3000", "is in the future"),
+        ("future-month", "is in the future"),
+        ("1850-05-01", "is before 1900"),
+        ("1 January 1899", "is before 1900"),
+    ],
+)
+def test_a_date_no_statement_can_have_is_rejected_naming_the_field(tmp_path: Path, write_jsonl, value, why) -> None:
+    value = _days_from_today(40) if value == "future-month" else value
+    today = _days_from_today(0)
+    path = write_jsonl(tmp_path / "dates.jsonl", [
+        {"id": "today", "text": "Today.", "date": today},
+        {"id": "odd", "text": "Odd date.", "date": value},
+        {"id": "old", "text": "Old.", "date": "1900-01-01"},
+    ])
+    result = load_paths([path])
+    assert [(d.id, d.date) for d in result.documents] == [("today", today), ("old", "1900-01-01")]  # the bounds
+    issue = _one_issue(result, path)
+    assert issue.line == 2
+    assert issue.message.startswith(f"field 'date' = {value!r} {why}")
+    assert issue.message.endswith("— fix the date (YYYY-MM-DD) or leave it empty")
+
+    md = tmp_path / "odd.md"
+    md.write_text(f"---\ndate: {value}\n---\nOdd date.\n", encoding="utf-8")
+    assert _one_issue(load_paths([md]), md).message.startswith(f"front matter 'date' = {value!r} {why}")
+
+
+def test_an_html_page_with_a_bogus_meta_date_takes_the_date_from_its_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><meta property="article:published_time" content="2999-01-01">'
+                    "<title>Readout</title></head><body><p>Prague, 30 May 2024. The ministers met.</p></body></html>",
+                    encoding="utf-8")
+    [doc] = load_paths([page]).documents
+    assert doc.date == "2024-05-30"
