@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
+from itertools import takewhile
 
 from statementqa import injection, sentences
 from statementqa.config import Settings
@@ -470,7 +471,7 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
         return refusal(question, passages)
     would_use, _, _ = _eligible(q, ranked)
     cands, uncounted, why = _eligible(q, [c for c in ranked if c.planted is None])
-    skipped = [c for c in would_use if c.planted is not None and (not cands or c.score >= cands[0].score)]
+    skipped = list(takewhile(lambda c: c.planted is not None, would_use))  # chosen but for being planted
     notice = planted_notice(skipped)
     if why or not cands:
         return refusal(question, passages, reason=_join_opt(notice, why))
