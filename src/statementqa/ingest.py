@@ -203,7 +203,8 @@ def load_paths(paths: Sequence[str | Path], *, max_statement_chars: int | None =
                 given[doc.id] = doc.origin
             kept.append(doc)
         docs[:] = kept
-    taken, seen_files = set(given), dict[str, str]()
+    taken = set(given)
+    seen_files: dict[str, str] = {}  # file -> the id it was loaded under
     for file_result, docs in loaded_files:
         kept = []
         for doc in docs:
