@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
-from functools import lru_cache
+from itertools import takewhile
 
-from llama_index.core.utils import globals_helper
-
+from statementqa import injection, sentences
 from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import keep_verified
@@ -85,35 +84,8 @@ def parse_question(question: str) -> Question:
 
 
 # --- sentences ---------------------------------------------------------------------------------
-_ABBREV_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt|Col|Amb|Jr|Sr)\.)$")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) inside ``text``: paragraphs first, then Punkt within each.
-
-    Punkt splits after abbreviations such as "U.S." or "Mr."; a piece that follows one and starts in
-    lower case (or any piece under 25 characters) is joined to its neighbour, so quotes stay whole.
-    """
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"[^\n]+", text):
-        para_start = m.start()
-        para: list[tuple[int, int]] = []
-        for s, e in globals_helper.punkt_tokenizer.span_tokenize(m.group()):
-            s, e = s + para_start, e + para_start
-            if para:
-                ps, pe = para[-1]
-                prev = text[ps:pe]
-                glued = pe - ps < 25 or (_ABBREV_END.search(prev) and not text[s:s + 1].isupper()) \
-                    or text[s:s + 1].islower()
-                if glued:
-                    para[-1] = (ps, e)
-                    continue
-            para.append((s, e))
-        if len(para) > 1 and para[-1][1] - para[-1][0] < 25:
-            last = para.pop()
-            para[-1] = (para[-1][0], last[1])
-        spans.extend(para)
-    return spans
+# One splitter for both answer paths (sentences.py): sentences run across soft line breaks.
+sentence_spans = sentences.sentence_spans
 
 
 def _acronym_hit(acronym: str, sentence: str) -> bool:
@@ -147,6 +119,7 @@ class Candidate:
     coverage: float
     context: float
     score: float
+    planted: injection.Flag | None = None  # addressed to a model: ranked (to tell the user), never quoted
 
 
 def _coverage(q: Question, text: str, lex: LexicalIndex) -> float:
@@ -255,18 +228,13 @@ def _dense_support(p: Passage) -> float:
     return min(1.0, max(0.0, (p.dense_score - 0.2) / 0.45))
 
 
-@lru_cache(maxsize=2048)
-def _doc_sentences(doc_id: str, text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(sentence_spans(text))
-
-
 def _passage_sentences(p: Passage, get_text: GetText) -> list[tuple[int, int, str]]:
     """Whole sentences of the statement that overlap the passage (a chunk may start mid-sentence),
     as (start, end, text) with offsets into the full stored text."""
     text = get_text(p.doc_id)
     if text is None:
         return []
-    return [(s, e, text[s:e]) for s, e in _doc_sentences(p.doc_id, text) if s < p.end and e > p.start]
+    return [(s, e, text[s:e]) for s, e in sentences.cached_spans(text) if s < p.end and e > p.start]
 
 
 _MONTH_NUM = {m: i + 1 for i, m in enumerate(
@@ -311,7 +279,9 @@ def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_
     periods = asked_periods(q.text)
     recency = _recency_bonus(q.text, passages)
     for rank, p in enumerate(passages):
-        ctx = _coverage(q, p.title + "\n" + p.text, lex)
+        full = get_text(p.doc_id) or ""
+        planted = injection.flags_in(full, p.start, p.end)
+        ctx = _coverage(q, p.title + "\n" + _without(p, planted), lex)
         dense = _dense_support(p)
         for s, e, sent in _passage_sentences(p, get_text):
             if (p.doc_id, s) in seen:
@@ -321,9 +291,20 @@ def rank_sentences(q: Question, passages: list[Passage], lex: LexicalIndex, get_
             # Sentence evidence dominates: the passage's dense similarity says little about which sentence answers.
             score = 0.6 * cov + 0.2 * ctx + 0.15 * dense + _kind_bonus(q.kind, sent, q.text) - 0.01 * rank
             score += _period_fit(periods, p, sent) + recency.get(p.doc_id, 0.0)
-            cands.append(Candidate(p, s, e, sent, cov, ctx, score))
+            flag = next((f for f in planted if f.start < e and f.end > s), None)
+            cands.append(Candidate(p, s, e, sent, cov, ctx, score, flag))
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+def _without(p: Passage, planted: list[injection.Flag]) -> str:
+    """The passage text with sentences addressed to a model cut out (their words are no context)."""
+    pieces, pos = [], p.start
+    for f in sorted(planted, key=lambda f: f.start):
+        pieces.append(p.text[max(0, pos - p.start) : max(0, f.start - p.start)])
+        pos = max(pos, f.end)
+    pieces.append(p.text[max(0, pos - p.start) :])
+    return " ".join(pieces)
 
 
 def _missing_years(question: str, p: Passage) -> int:
@@ -451,30 +432,55 @@ def refusal(question: str, passages: list[Passage], reason: str | None = None, s
     return Answer(question=question, text=text, refused=True, passages=passages, notice=reason, support=support)
 
 
+def _eligible(q: Question, cands: list[Candidate]) -> tuple[list[Candidate], bool, str | None]:
+    """The candidates that may answer, in rank order; whether their figures only fail to count what was
+    asked; or why none may (a how-many question is answered only by a sentence that states a figure)."""
+    if q.kind != "count":
+        return cands, False, None
+    with_figures = [c for c in cands if _figures(c.text, q.text)]
+    if not with_figures:
+        return [], False, "No retrieved sentence states a figure."
+    # Prefer a figure that counts what was asked ("17th such memorandum" for "how many MoUs"), not
+    # any number nearby ("its fourth meeting" for "how many ransomware attacks").
+    counted = [c for c in with_figures if counting_figures(c.text, q.text, q.counted)] if q.counted else []
+    return counted or with_figures, bool(q.counted) and not counted, None
+
+
+def planted_notice(skipped: list[Candidate]) -> str | None:
+    """Why the sentence(s) that would have answered were not used."""
+    if not skipped:
+        return None
+    first = skipped[0]
+    excerpt = " ".join(first.text.split())
+    excerpt = excerpt if len(excerpt) <= 90 else excerpt[:89].rstrip() + "…"
+    n = len({(c.passage.doc_id, c.start) for c in skipped})
+    what = "a sentence" if n == 1 else f"{n} sentences"
+    return (f"Skipped {what} addressed to an AI model in “{first.passage.title}” ({_attribution(first.passage)}): "
+            f"“{excerpt}” — text addressed to a model is an instruction, not evidence, and is never quoted.")
+
+
 def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex, settings: Settings,
                       get_text: GetText) -> Answer:
-    """Quote the best-supported sentence(s) or refuse when support is below the threshold."""
+    """Quote the best-supported sentence(s) or refuse when support is below the threshold.
+
+    Sentences addressed to a model are never quoted; when one would have been the answer, the notice says
+    it was skipped and why."""
     q = parse_question(question)
-    cands = rank_sentences(q, passages, lex, get_text)
-    if not cands:
+    ranked = rank_sentences(q, passages, lex, get_text)
+    if not ranked:
         return refusal(question, passages)
-    uncounted = False
-    if q.kind == "count":
-        # A how-many question is answered only by a sentence that states a figure.
-        with_figures = [c for c in cands if _figures(c.text, q.text)]
-        if not with_figures:
-            return refusal(question, passages, reason="No retrieved sentence states a figure.")
-        # Prefer a figure that counts what was asked ("17th such memorandum" for "how many MoUs"), not
-        # any number nearby ("its fourth meeting" for "how many ransomware attacks").
-        counted = [c for c in with_figures if counting_figures(c.text, q.text, q.counted)] if q.counted else []
-        uncounted = bool(q.counted) and not counted
-        cands = counted or with_figures
+    would_use, _, _ = _eligible(q, ranked)
+    cands, uncounted, why = _eligible(q, [c for c in ranked if c.planted is None])
+    skipped = list(takewhile(lambda c: c.planted is not None, would_use))  # chosen but for being planted
+    notice = planted_notice(skipped)
+    if why or not cands:
+        return refusal(question, passages, reason=_join_opt(notice, why))
     best = cands[0]
     support = support_of(best, question)
     if uncounted:  # a number, but not of what was asked: weaker evidence, not proof of absence
         support *= _UNCOUNTED_DISCOUNT
     if support < settings.refuse_threshold:
-        return refusal(question, passages, support=support)
+        return refusal(question, passages, reason=notice, support=support)
     chosen = [best]
     for c in cands[1:]:
         if len(chosen) >= settings.max_quotes:
@@ -494,7 +500,7 @@ def extractive_answer(question: str, passages: list[Passage], lex: LexicalIndex,
     for i, c in enumerate(chosen):
         parts.append(f"{_attribution(c.passage)}: {_quoted(c.text)} [{i + 1}]")
     return Answer(question=question, text=" ".join(parts), citations=citations, passages=passages,
-                  support=support)
+                  support=support, notice=notice)
 
 
 def finalize(answer: Answer, get_text: GetText) -> Answer:
@@ -512,6 +518,10 @@ def finalize(answer: Answer, get_text: GetText) -> Answer:
 
 def _join(a: str | None, b: str) -> str:
     return f"{a} {b}" if a else b
+
+
+def _join_opt(a: str | None, b: str | None) -> str | None:
+    return _join(a, b) if b else a
 
 
 # --- conversation ------------------------------------------------------------------------------

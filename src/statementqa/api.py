@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from statementqa import answer as answer_stage
+from statementqa import identity
 from statementqa.chunk import Chunker
 from statementqa.config import Settings, get_settings
 from statementqa.embed import get_embedder
@@ -78,45 +79,64 @@ class Index:
             self._chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap)
         return self._chunker
 
-    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
-        """Load, chunk, embed and store; unchanged statements (same content hash) cost nothing."""
-        with self._writing:
-            return self._ingest(paths, progress)
+    def ingest(self, paths: Sequence[str | Path], progress: bool = False, replace: bool = False) -> IngestSummary:
+        """Load, chunk, embed and store; unchanged statements (same content hash) cost nothing.
 
-    def _ingest(self, paths: Sequence[str | Path], progress: bool) -> IngestSummary:
+        Ids follow ``identity.resolve``: a statement from another file is never replaced unless
+        ``replace`` is true (then an input's id wins); collisions and copies are reported."""
+        with self._writing:
+            return self._ingest(paths, progress, replace)
+
+    def _ingest(self, paths: Sequence[str | Path], progress: bool, replace: bool) -> IngestSummary:
         t0 = time.perf_counter()
-        loaded = load_paths(list(paths))
+        loaded = load_paths(list(paths), max_statement_chars=self.settings.max_statement_chars)
         summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
         files = {f.path: f.model_copy() for f in loaded.files}
-        existing = self.store.hashes([d.id for d in loaded.documents])
         todo: list[Document] = []
-        for doc in loaded.documents:
+        updates: set[str] = set()
+        for decision in identity.resolve(loaded.documents, self.store, replace=replace):
+            doc = decision.doc
             fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
-            old = existing.get(doc.id)
-            if old == doc.content_hash:
+            path, line = _where(doc)
+            if decision.note:
+                note = IngestIssue(path=path, line=line, message=decision.note)
+                fr.notes.append(note)
+                summary.notes.append(note)
+            if decision.action == "unchanged":
                 summary.unchanged += 1
                 fr.unchanged += 1
+            elif decision.action == "skip":
+                issue = IngestIssue(path=path, line=line, message=decision.issue or "skipped")
+                fr.issues.append(issue)
+                fr.failed += 1
+                summary.issues.append(issue)
+                summary.failed += 1
             else:
                 todo.append(doc)
+                if decision.action == "update":
+                    updates.add(doc.id)
         bar = tqdm(total=len(todo), unit="stmt", desc="ingest", disable=not progress or not todo)
         group: list[tuple[Document, list[Chunk]]] = []
         size = 0
         for doc in todo:
             chunks = self.chunker.chunk(doc)
             if not chunks:
-                issue = IngestIssue(path=doc.origin or doc.id, message="no indexable text after cleaning; skipped")
+                path, line = _where(doc)
+                issue = IngestIssue(path=path, line=line, message="no indexable text after cleaning; skipped")
                 summary.issues.append(issue)
                 summary.failed += 1
-                files.setdefault(_file_of(doc), FileResult(path=_file_of(doc))).issues.append(issue)
+                fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
+                fr.issues.append(issue)
+                fr.failed += 1
                 continue
             group.append((doc, chunks))
             size += len(chunks)
             if size >= self.settings.ingest_batch:
-                self._write(group, existing, summary, files)
+                self._write(group, updates, summary, files)
                 bar.update(len(group))
                 group, size = [], 0
         if group:
-            self._write(group, existing, summary, files)
+            self._write(group, updates, summary, files)
             bar.update(len(group))
         bar.close()
         if summary.added or summary.updated:
@@ -125,14 +145,14 @@ class Index:
         summary.seconds = time.perf_counter() - t0
         return summary
 
-    def _write(self, group: list[tuple[Document, list[Chunk]]], existing: dict[str, str],
+    def _write(self, group: list[tuple[Document, list[Chunk]]], updates: set[str],
                summary: IngestSummary, files: dict[str, FileResult]) -> None:
         texts = [c.text for _, chunks in group for c in chunks]
         vectors = self.embedder.embed(texts)
         self.store.upsert(group, vectors)
         for doc, chunks in group:
             fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
-            if doc.id in existing:
+            if doc.id in updates:
                 summary.updated += 1
                 fr.updated += 1
             else:
@@ -281,8 +301,10 @@ class Index:
                                              on_token=on_token)  # type: ignore[arg-type]
         except llm_stage.LLMError as exc:
             ans = self._extractive(standalone, passages)
-            return ans.model_copy(update={"notice": f"LLM unavailable ({exc}); showing the extractive answer.",
-                                          "fallback": str(exc), "rejected_citations": exc.rejected})
+            notice = f"LLM unavailable ({exc}); showing the extractive answer."
+            if ans.notice:  # e.g. why a sentence addressed to AI models was skipped
+                notice = f"{notice} {ans.notice}"
+            return ans.model_copy(update={"notice": notice, "fallback": str(exc), "rejected_citations": exc.rejected})
 
     # --- maintenance ---------------------------------------------------------------------------
     def remove(self, ids: Sequence[str]) -> int:
@@ -317,9 +339,14 @@ class Index:
 
 
 def _file_of(doc: Document) -> str:
+    return _where(doc)[0]
+
+
+def _where(doc: Document) -> tuple[str, int | None]:
+    """(file, line) of a document's origin, for messages."""
     origin = doc.origin or doc.id
     head, sep, tail = origin.rpartition(":")
-    return head if sep and tail.isdigit() else origin
+    return (head, int(tail)) if sep and tail.isdigit() else (origin, None)
 
 
 def _word_deltas(text: str) -> Iterator[str]:

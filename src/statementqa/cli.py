@@ -38,6 +38,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.jsonl .txt .md .html .pdf).")],
     index: IndexOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let these inputs replace statements from other files that hold the same id.")] = False,
 ) -> None:
     """Add or update statements; unchanged ones are skipped. Exit 1 if any input failed, 2 if a path is missing."""
     missing = [p for p in paths if not p.exists()]
@@ -46,9 +48,11 @@ def ingest(
     present = [p for p in paths if p.exists()]
     if present:
         ix = open_index(index)
-        summary = ix.ingest(present, progress=not quiet and sys.stderr.isatty())
+        summary = ix.ingest(present, progress=not quiet and sys.stderr.isatty(), replace=replace)
         for issue in summary.issues:
             _err(f"error: {issue}")
+        for note in summary.notes:
+            _err(f"note: {note}")
         typer.echo(summary.line())
         ix.close()
         if summary.failed and not missing:

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     openai_embed_batch_size: int = Field(64, ge=1)  # texts per /v1/embeddings request
     embed_threads: int = 0  # 0 = onnxruntime picks (all cores)
     ingest_batch: int = Field(256, ge=1)  # chunks embedded and committed together (bounds lost work)
+    # Longest statement text accepted (characters). The largest real statement in the shared corpus is
+    # 162,563 characters (a White House round-up); 2,000,000 is ~12x that. Longer inputs are rejected
+    # with a message naming the file (and line) and the rest of the batch lands; the loaders never
+    # read more than a small multiple of this per input (see ingest.py), so memory stays bounded.
+    max_statement_chars: int = Field(2_000_000, ge=100)
 
     # --- chunking ------------------------------------------------------------------------------
     # MiniLM truncates at 256 word-pieces; 200 leaves room for [CLS]/[SEP] and tokenizer drift.

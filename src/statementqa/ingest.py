@@ -20,11 +20,12 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from statementqa.config import Settings
 from statementqa.models import Document, FileResult, IngestIssue, LoadResult
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".jsonl", ".txt", ".md", ".html", ".htm", ".pdf")
@@ -57,10 +58,20 @@ class _Bad(Exception):
 
 @dataclass(frozen=True)
 class _Source:
-    """One file to load and the id it gets if its format carries none (path-derived, stable)."""
+    """One file to load and the ids it may get if its format carries none (path-derived, stable):
+    ``candidates[0]`` is its name; the rest are what ``identity.resolve`` falls back on."""
 
     path: Path
-    doc_id: str
+    candidates: tuple[str, ...]
+    max_chars: int = 2_000_000  # Settings.max_statement_chars
+
+    @property
+    def doc_id(self) -> str:
+        return self.candidates[0]
+
+    @property
+    def file(self) -> str:
+        return _file_key(self.path)
 
 
 @dataclass
@@ -158,33 +169,62 @@ def find_date(text: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def load_paths(paths: Sequence[str | Path]) -> LoadResult:
+def load_paths(paths: Sequence[str | Path], *, max_statement_chars: int | None = None) -> LoadResult:
     """Load files and folders (recursively) into Documents; never raises for bad input.
 
     Duplicate ids in one batch: the first wins, each later one is reported naming both places.
+    A statement longer than ``max_statement_chars`` (default: ``Settings.max_statement_chars``) is
+    rejected with an issue; reading stops early, so a huge input costs little memory.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    result = LoadResult()
-    first_origin: dict[str, str] = {}
+    limit = max_statement_chars or int(Settings.model_fields["max_statement_chars"].default)
+    loaded_files: list[tuple[FileResult, list[Document]]] = []
     for arg in paths:
-        for item in _expand(Path(arg)):
+        for item in _expand(Path(arg), limit):
             if isinstance(item, FileResult):
-                result.files.append(item)
-                result.issues.extend(item.issues)
+                loaded_files.append((item, []))
                 continue
             file_result = FileResult(path=str(item.path))
             loaded = _load_file(item)
             file_result.issues.extend(loaded.issues)
-            for doc in loaded.documents:
-                if doc.id in first_origin:
-                    file_result.issues.append(_duplicate_issue(doc, first_origin[doc.id]))
+            loaded_files.append((file_result, loaded.documents))
+    # Ids unique within the batch: a given id is kept by its first input (later ones are reported); a
+    # name-derived id moves down its ladder past ids taken in the batch (identity.resolve redoes this
+    # against the index); the same file listed twice is loaded once.
+    given: dict[str, str] = {}
+    for file_result, docs in loaded_files:
+        kept: list[Document] = []
+        for doc in docs:
+            if not doc.id_from_name and doc.id in given:
+                file_result.issues.append(_duplicate_issue(doc, given[doc.id]))
+                continue
+            if not doc.id_from_name:
+                given[doc.id] = doc.origin
+            kept.append(doc)
+        docs[:] = kept
+    taken = set(given)
+    seen_files: dict[str, str] = {}  # file -> the id it was loaded under
+    for file_result, docs in loaded_files:
+        kept = []
+        for doc in docs:
+            if doc.id_from_name:
+                if doc.file in seen_files:
+                    file_result.issues.append(IngestIssue(path=doc.origin, message=(
+                        f"this file is already in this batch (as statement '{seen_files[doc.file]}') — loaded once")))
                     continue
-                first_origin[doc.id] = doc.origin
-                result.documents.append(doc)
-            file_result.failed = len(file_result.issues)
-            result.files.append(file_result)
-            result.issues.extend(file_result.issues)
+                free = next((c for c in doc.id_candidates if c not in taken), doc.id)
+                doc = doc.model_copy(update={"id": free}) if free != doc.id else doc
+                taken.add(doc.id)
+                seen_files[doc.file] = doc.id
+            kept.append(doc)
+        docs[:] = kept
+    result = LoadResult()
+    for file_result, docs in loaded_files:
+        file_result.failed = len(file_result.issues)
+        result.files.append(file_result)
+        result.issues.extend(file_result.issues)
+        result.documents.extend(docs)
     return result
 
 
@@ -208,21 +248,21 @@ def _split_origin(origin: str) -> tuple[str, int | None]:
 # --------------------------------------------------------------------------------------------
 
 
-def _expand(arg: Path) -> Iterator[_Source | FileResult]:
+def _expand(arg: Path, limit: int) -> Iterator[_Source | FileResult]:
     """Files to load for one argument, or a failed FileResult saying why there are none."""
     if not arg.exists():
         yield _failed(arg, "no such file or directory")
     elif arg.is_dir():
-        yield from _walk(arg)
+        yield from _walk(arg, limit)
     elif not arg.is_file():
         yield _failed(arg, "not a regular file — " + _SUPPORTED_TEXT)
     elif arg.suffix.lower() not in SUPPORTED_SUFFIXES:
         yield _failed(arg, f"unsupported file type '{arg.suffix or arg.name}' — {_SUPPORTED_TEXT}")
     else:
-        yield _Source(arg, _slug_id(arg.with_suffix("").name))
+        yield _Source(arg, _id_ladder(arg, [arg.stem]), limit)
 
 
-def _walk(root: Path) -> Iterator[_Source | FileResult]:
+def _walk(root: Path, limit: int) -> Iterator[_Source | FileResult]:
     """Supported files under ``root`` sorted by relative path; hidden files/dirs, other suffixes skipped."""
     errors: list[OSError] = []
     prefix = Path(os.path.abspath(root)).name
@@ -232,7 +272,7 @@ def _walk(root: Path) -> Iterator[_Source | FileResult]:
         found.extend(p for p in (Path(dirpath) / name for name in filenames) if not _skipped_in_walk(p))
     for path in sorted(found, key=lambda p: p.relative_to(root).parts):
         rel = path.relative_to(root).with_suffix("")
-        yield _Source(path, _slug_id(str(Path(prefix) / rel)))
+        yield _Source(path, _id_ladder(path, [prefix, *rel.parts]), limit)
     for err in errors:
         yield _failed(Path(err.filename or root), f"cannot read directory: {err.strerror or err}")
     if not found and not errors:
@@ -248,6 +288,42 @@ def _skipped_in_walk(path: Path) -> bool:
 
 def _failed(path: Path, message: str) -> FileResult:
     return FileResult(path=str(path), failed=1, issues=[IngestIssue(path=str(path), message=message)])
+
+
+def _file_key(path: Path) -> str:
+    """The absolute path that says which file a statement came from (symlinks resolved)."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return os.path.abspath(path)
+
+
+_MAX_PARENTS = 4
+
+
+def _id_ladder(path: Path, parts: list[str]) -> tuple[str, ...]:
+    """Ids a file may get, in order of preference. ``parts`` name the file relative to what the user gave
+    (``[stem]`` for a file, ``[folder, *relative parts]`` in a folder walk). The first is today's id, so
+    indexes built before keep their ids; the others make it unique when that id is taken by another file:
+    the extension (when a sibling file has the same name), then parent folders in front, then a path hash."""
+    absolute = Path(os.path.abspath(path))
+    base = "/".join(parts)
+    ext = absolute.suffix.lstrip(".").lower()
+    above = [p for p in absolute.parts[: len(absolute.parts) - len(parts)] if p not in ("/", absolute.anchor)]
+    above.reverse()  # nearest folder first
+    with_ext = _slug_id(f"{base}-{ext}") if ext else None
+    sibling = any(
+        absolute.with_suffix(other).exists() for other in SUPPORTED_SUFFIXES if other != absolute.suffix.lower()
+    )
+    ladder = [_slug_id(base)]
+    if sibling and with_ext:
+        ladder.append(with_ext)
+    for k in range(1, min(_MAX_PARENTS, len(above)) + 1):
+        ladder.append(_slug_id("/".join([*reversed(above[:k]), base])))
+    if with_ext:
+        ladder.append(with_ext)
+    ladder.append(f"{ladder[0]}-{hashlib.sha1(_file_key(path).encode('utf-8')).hexdigest()[:8]}")
+    return tuple(dict.fromkeys(ladder))
 
 
 def _slug_id(text: str) -> str:
@@ -282,12 +358,15 @@ def _make_document(
     doc_id: str,
     text: str,
     origin: str,
+    src: _Source,
+    from_name: bool,
     title: str = "",
     date: str | None = None,
     source: str = "",
     url: str = "",
 ) -> Document:
-    """The one place Documents are built, so normalization and hashing are the same for every format."""
+    """The one place Documents are built, so normalization and hashing are the same for every format.
+    ``from_name``: ``doc_id`` was derived from the file name (``src.doc_id``), not given by the input."""
     text = normalize_text(text)
     title = _clean_line(title) or _title_from_text(text)
     source, url = _clean_line(source), url.strip()
@@ -300,6 +379,9 @@ def _make_document(
         text=text,
         content_hash=content_hash(text, title, date, source, url),
         origin=origin,
+        file=src.file,
+        id_from_name=from_name,
+        id_candidates=list(src.candidates) if from_name else [],
     )
 
 
@@ -329,6 +411,33 @@ def _truncate(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------------------------
 # Reading bytes
 # --------------------------------------------------------------------------------------------
+
+
+def _too_long(chars: int, limit: int, what: str = "statement") -> _Bad:
+    return _Bad(
+        f"{what} is too long ({chars:,} characters; the limit is {limit:,}, STATEMENTQA_MAX_STATEMENT_CHARS) — "
+        "split it into several statements or raise the limit"
+    )
+
+
+def _too_big(size: int, limit: int, what: str = "file") -> _Bad:
+    """Said before reading it all: ``size`` bytes cannot hold a statement of at most ``limit`` characters."""
+    return _Bad(
+        f"{what} is too large ({_mb(size)}) for a statement of at most {limit:,} characters "
+        "(STATEMENTQA_MAX_STATEMENT_CHARS) — split it into several statements or raise the limit"
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n:,} bytes"
+
+
+def _check_size(src: _Source, bytes_per_char: int) -> None:
+    """Reject a file that cannot hold a statement within the limit before reading it."""
+    cap = bytes_per_char * src.max_chars
+    size = src.path.stat().st_size
+    if size > cap:
+        raise _too_big(size, src.max_chars)
 
 
 def _read_text(path: Path, charset_fallback: bool = False) -> str:
@@ -377,18 +486,31 @@ _FRONT_KEYS = ("id", "title", "date", "source", "url")
 _KEY_LINE = re.compile(r"([A-Za-z_][\w\-]*)\s*:\s*(.*)")
 
 
+# Bytes read at most per character of the limit: UTF-8 needs up to 4 per character; a page's markup
+# and a JSON line's escapes (``\u00e9`` is 6 bytes) need more.
+_TEXT_BYTES_PER_CHAR = 4
+_HTML_BYTES_PER_CHAR = 8
+_JSONL_BYTES_PER_CHAR = 6
+_JSONL_LINE_SLACK = 65536  # metadata fields next to the text
+
+
 def _load_text(src: _Source) -> _Loaded:
     """.txt / .md: optional ``---`` front matter (id/title/date/source/url), else derived metadata."""
+    _check_size(src, _TEXT_BYTES_PER_CHAR)
     meta, body = _split_front_matter(_read_text(src.path))
     text = normalize_text(body)
     if not text:
         raise _Bad("no text (the file has only front matter or whitespace)")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars)
     markdown = src.path.suffix.lower() == ".md"
     date = _front_date(meta) if meta.get("date") else find_date(text)
     doc = _make_document(
         doc_id=meta.get("id") or src.doc_id,
         text=text,
         origin=str(src.path),
+        src=src,
+        from_name=not meta.get("id"),
         title=meta.get("title") or _title_from_text(text, markdown),
         date=date,
         source=meta.get("source", ""),
@@ -401,7 +523,7 @@ def _front_date(meta: dict[str, str]) -> str:
     iso = parse_date(meta["date"])
     if iso is None:
         raise _Bad(f"front matter 'date' = {meta['date']!r} is not a date (use YYYY-MM-DD)")
-    return iso
+    return _in_range(iso, f"front matter 'date' = {meta['date']!r}")
 
 
 def _split_front_matter(raw: str) -> tuple[dict[str, str], str]:
@@ -546,6 +668,7 @@ class _TextParser(HTMLParser):
 
 def _load_html(src: _Source) -> _Loaded:
     """.html/.htm: main text via trafilatura (stdlib fallback); metadata from <title>/<h1>/<meta>."""
+    _check_size(src, _HTML_BYTES_PER_CHAR)
     raw = _read_text(src.path, charset_fallback=True)
     head = _HeadParser()
     head.feed(raw)
@@ -553,12 +676,17 @@ def _load_html(src: _Source) -> _Loaded:
     text = normalize_text(_html_main_text(raw))
     if not text:
         raise _Bad("no visible text in this HTML page")
-    meta_date = next((parse_date(head.meta[k]) for k in _META_DATE_KEYS if k in head.meta), None)
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars, "the page's text")
+    meta_dates = (parse_date(head.meta[k]) for k in _META_DATE_KEYS if k in head.meta)
+    meta_date = next((d for d in meta_dates if d and _plausible(d)), None)  # a bogus meta date: use the text's
     source = _clean_line(next((head.meta[k] for k in _META_SOURCE_KEYS if k in head.meta), ""))
     doc = _make_document(
         doc_id=src.doc_id,
         text=text,
         origin=str(src.path),
+        src=src,
+        from_name=True,
         title=_without_site_name(head.title or head.meta.get("og:title", "") or head.h1, source),
         date=meta_date or find_date(text),
         source=source,
@@ -615,6 +743,7 @@ def _html_main_text(raw: str) -> str:
 def _load_pdf(src: _Source) -> _Loaded:
     """.pdf: the text layer (pypdf), pages separated by a blank line; no OCR."""
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     if src.path.stat().st_size == 0:
         raise _Bad("empty file")
@@ -622,19 +751,32 @@ def _load_pdf(src: _Source) -> _Loaded:
         with _quiet("pypdf"):
             reader = PdfReader(src.path)
             _unlock(reader)
-            pages = [page.extract_text() or "" for page in reader.pages]
+            pages: list[str] = []
+            length = 0
+            for page in reader.pages:  # page by page, so a huge text layer is rejected early
+                pages.append(page.extract_text() or "")
+                length += len(pages[-1]) + 2
+                if length > src.max_chars + 2 * len(pages):
+                    raise _too_long(length, src.max_chars, "the PDF's text (so far)")
     except (_Bad, OSError):
         raise
+    except DependencyError as err:  # only if the pinned `cryptography` is missing from the install
+        raise _Bad(f"PDF is AES-encrypted and reading it needs the 'cryptography' package ({err}) — "
+                   "reinstall statementqa's dependencies (pip install -r requirements.lock)") from None
     except Exception as err:  # pypdf raises many types on damaged files; all mean "unreadable"
         reason = str(err) or type(err).__name__
         raise _Bad(f"not a readable PDF ({reason}) — re-export it as PDF or save it as text") from None
     text = normalize_text("\n\n".join(pages))
     if not text:
         raise _Bad("PDF has no text layer (scanned image?) — run OCR first")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars, "the PDF's text")
     doc = _make_document(
         doc_id=src.doc_id,
         text=text,
         origin=str(src.path),
+        src=src,
+        from_name=True,
         title=_pdf_title(reader),
         date=find_date(text),
     )
@@ -645,9 +787,13 @@ def _unlock(reader: Any) -> None:
     """Many PDFs are "encrypted" with an empty password (copy protection only); real passwords are an issue."""
     if not reader.is_encrypted:
         return
+    from pypdf.errors import DependencyError
+
     try:
         unlocked = bool(reader.decrypt(""))
-    except Exception:  # e.g. AES without the optional crypto dependency
+    except DependencyError:
+        raise  # AES without `cryptography`: said as such, not as "password-protected"
+    except Exception:  # a damaged encryption dictionary: no way in
         unlocked = False
     if not unlocked:
         raise _Bad("PDF is password-protected — save an unprotected copy and load that")
@@ -680,18 +826,21 @@ _JSON_TYPES = {
 
 def _load_jsonl(src: _Source) -> _Loaded:
     """One statement per line; a bad line is reported and skipped, the other lines still load."""
+    cap = _JSONL_BYTES_PER_CHAR * src.max_chars + _JSONL_LINE_SLACK
     with src.path.open("rb") as fh:
         _check_binary(fh.read(_SNIFF_BYTES))
         fh.seek(0)
         loaded = _Loaded()
         any_line = False
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
+        for number, (raw, size) in enumerate(_bounded_lines(fh, cap), start=1):
+            if raw is not None and not raw.strip():
                 continue
             any_line = True
             origin = f"{src.path}:{number}"
             try:
-                loaded.documents.append(_jsonl_document(raw, number, origin))
+                if raw is None:
+                    raise _too_big(size, src.max_chars, "line")
+                loaded.documents.append(_jsonl_document(raw, number, origin, src))
             except _Bad as bad:
                 loaded.issues.append(IngestIssue(path=str(src.path), line=number, message=str(bad)))
     if not any_line:
@@ -699,7 +848,26 @@ def _load_jsonl(src: _Source) -> _Loaded:
     return loaded
 
 
-def _jsonl_document(raw: bytes, number: int, origin: str) -> Document:
+def _bounded_lines(fh: BinaryIO, cap: int) -> Iterator[tuple[bytes | None, int]]:
+    """(line, size) for each line of a binary file, reading at most ``cap`` bytes of a line: a longer one
+    is passed over in 1 MiB pieces (never held whole) and comes out as ``(None, its size)``."""
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while True:
+            piece = fh.readline(1 << 20)
+            size += len(piece)
+            if not piece or piece.endswith(b"\n"):
+                break
+        yield None, size
+
+
+def _jsonl_document(raw: bytes, number: int, origin: str, src: _Source) -> Document:
     try:
         line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as err:
@@ -710,22 +878,27 @@ def _jsonl_document(raw: bytes, number: int, origin: str) -> Document:
         raise _Bad(f"malformed JSON ({err.msg} at column {err.colno}) — fix or remove this line") from None
     if not isinstance(record, dict):
         raise _Bad(f'expected a JSON object {{"id": ..., "text": ...}}, got {_json_type(record)}')
-    return _record_document(record, origin)
+    return _record_document(record, origin, src)
 
 
-def _record_document(record: dict[str, Any], origin: str) -> Document:
+def _record_document(record: dict[str, Any], origin: str, src: _Source) -> Document:
     doc_id = _required_str(record, "id").strip()
     text = _required_str(record, "text")
+    if len(text) > src.max_chars:
+        raise _too_long(len(text), src.max_chars, "field 'text'")
     meta = {key: _optional_str(record, key) for key in ("title", "date", "source", "url")}
     date = None
     if meta["date"].strip():
         date = parse_date(meta["date"])
         if date is None:
             raise _Bad(f"field 'date' = {meta['date']!r} is not a date (use YYYY-MM-DD)")
+        date = _in_range(date, f"field 'date' = {meta['date']!r}")
     return _make_document(
         doc_id=doc_id,
         text=text,
         origin=origin,
+        src=src,
+        from_name=False,
         title=meta["title"],
         date=date,
         source=meta["source"],
@@ -776,8 +949,23 @@ def _ymd(match: re.Match[str], order: str) -> str | None:
         return None
 
 
+def _latest_date() -> str:
+    """Today, plus a day: a statement published in a time zone ahead of ours is dated "tomorrow"."""
+    return (datetime.now().date() + timedelta(days=1)).isoformat()
+
+
 def _plausible(iso: str) -> bool:
-    return _MIN_YEAR <= int(iso[:4]) and iso <= datetime.now().date().isoformat()
+    return _MIN_YEAR <= int(iso[:4]) and iso <= _latest_date()
+
+
+def _in_range(iso: str, what: str) -> str:
+    """A given date must be one a statement can have: not in the future, not before 1900. Rejected, not
+    dropped: a typo such as 2999 would otherwise sort first in "latest" questions or drop out of filters."""
+    if iso > _latest_date():
+        raise _Bad(f"{what} is in the future (after {_latest_date()}) — fix the date (YYYY-MM-DD) or leave it empty")
+    if int(iso[:4]) < _MIN_YEAR:
+        raise _Bad(f"{what} is before {_MIN_YEAR} — fix the date (YYYY-MM-DD) or leave it empty")
+    return iso
 
 
 _LOADERS: dict[str, Callable[[_Source], _Loaded]] = {

@@ -19,7 +19,11 @@ class Document(BaseModel):
     url: str = ""
     text: str
     content_hash: str = ""
-    origin: str = ""  # file (and line) it came from, for messages
+    origin: str = ""  # file (and line) it came from, as given, for messages
+    file: str = ""  # the absolute path of that file: which statements came from where (identity.py)
+    id_from_name: bool = False  # the id was derived from the file name (not given by the input)
+    # ids to fall back on, in order, when a name-derived id belongs to another file's statement
+    id_candidates: list[str] = Field(default_factory=list, exclude=True, repr=False)
 
 
 class Chunk(BaseModel):
@@ -102,6 +106,8 @@ class FileResult(BaseModel):
     unchanged: int = 0
     failed: int = 0
     issues: list[IngestIssue] = Field(default_factory=list)
+    # what happened that the user should know but that cost nothing (an id taken elsewhere, a copy)
+    notes: list[IngestIssue] = Field(default_factory=list)
 
 
 class IngestSummary(BaseModel):
@@ -116,6 +122,7 @@ class IngestSummary(BaseModel):
     doc_ids: list[str] = Field(default_factory=list)  # added or updated
     files: list[FileResult] = Field(default_factory=list)
     issues: list[IngestIssue] = Field(default_factory=list)
+    notes: list[IngestIssue] = Field(default_factory=list)  # informational: nothing was lost
 
     def line(self) -> str:
         return (

@@ -44,6 +44,7 @@ from llama_index.core.vector_stores.types import (
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from statementqa.config import Settings
+from statementqa.identity import Stored
 from statementqa.locks import RWLock
 from statementqa.models import Chunk, Document, IndexStats
 from statementqa.textutil import initialisms, query_acronyms, terms
@@ -51,13 +52,20 @@ from statementqa.textutil import initialisms, query_acronyms, terms
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL, url TEXT NOT NULL,
-    content_hash TEXT NOT NULL, text TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '');
+    content_hash TEXT NOT NULL, text TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
+    file TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Created after the migration (an index built before schema 2 has no ``file`` column yet).
+SCHEMA_INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+"""
+SCHEMA_VERSION = 2  # 2: documents.file (which input file a statement came from, absolute)
 
 
 LEXICAL_VERSION = 4  # bump when BM25 tokens change, so indexes on disk are rebuilt
@@ -237,6 +245,8 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._migrate()
+        self.db.executescript(SCHEMA_INDEXES)
         self._check_embedder(embedder_name)
         self._collection = self._collection_name(settings.collection)
         self._remote = bool(settings.chroma_host)
@@ -337,6 +347,45 @@ class Store:
                 ) from exc
         return chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
 
+    def _migrate(self) -> None:
+        """Bring an index built by older code up to ``SCHEMA_VERSION`` in place (one transaction).
+
+        Schema 2 adds ``documents.file``: filled from each statement's ``origin``; an origin stored as a
+        relative path is read relative to the working directory, or else to the folder that holds the
+        index folder (where ``make run`` builds ``index/`` from ``seeds/``)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        if "file" in columns:
+            with self.db:
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            return
+        try:
+            with self.db:
+                self.db.execute("ALTER TABLE documents ADD COLUMN file TEXT NOT NULL DEFAULT ''")
+                rows = self.db.execute("SELECT id, origin FROM documents").fetchall()
+                self.db.executemany("UPDATE documents SET file=? WHERE id=?",
+                                    [(self._file_of_origin(origin), doc_id) for doc_id, origin in rows])
+                self.db.execute("INSERT INTO meta VALUES ('schema', ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                                (str(SCHEMA_VERSION), str(SCHEMA_VERSION)))
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):  # another process migrated it first: fine
+                raise
+
+    def _file_of_origin(self, origin: str) -> str:
+        head, sep, tail = origin.rpartition(":")
+        path = head if sep and tail.isdigit() else origin
+        if not path:
+            return ""
+        candidate = Path(path)
+        if not candidate.is_absolute():
+            for base in (Path.cwd(), self.dir.resolve().parent):
+                if (base / candidate).exists():
+                    candidate = base / candidate
+                    break
+        try:
+            return str(candidate.resolve())
+        except OSError:
+            return str(candidate.absolute())
+
     def _collection_name(self, configured: str) -> str:
         """The index folder remembers its Chroma collection: opening it with other settings must not
         silently search an empty collection."""
@@ -412,13 +461,42 @@ class Store:
 
     def document(self, doc_id: str) -> Document | None:
         rows = self._rows(
-            "SELECT id, title, date, source, url, text, content_hash, origin FROM documents WHERE id=?", (doc_id,)
+            "SELECT id, title, date, source, url, text, content_hash, origin, file FROM documents WHERE id=?",
+            (doc_id,),
         )
         if not rows:
             return None
         row = rows[0]
-        keys = ("id", "title", "date", "source", "url", "text", "content_hash", "origin")
+        keys = ("id", "title", "date", "source", "url", "text", "content_hash", "origin", "file")
         return Document(**dict(zip(keys, row, strict=True)))
+
+    # --- identity (identity.Lookup) -------------------------------------------------------------
+    def _stored(self, column: str, values: Sequence[str]) -> list[Stored]:
+        out: list[Stored] = []
+        for i in range(0, len(values), 500):
+            part = list(values[i : i + 500])
+            q = (f"SELECT id, content_hash, file, origin FROM documents "
+                 f"WHERE {column} IN ({','.join('?' * len(part))}) ORDER BY id")
+            out.extend(Stored(*row) for row in self._rows(q, part))
+        return out
+
+    def owners(self, ids: Sequence[str]) -> dict[str, Stored]:
+        """The statements that hold these ids."""
+        return {s.id: s for s in self._stored("id", ids)}
+
+    def by_files(self, files: Sequence[str]) -> dict[str, list[Stored]]:
+        """The statements that came from these input files."""
+        out: dict[str, list[Stored]] = {}
+        for s in self._stored("file", files):
+            out.setdefault(s.file, []).append(s)
+        return out
+
+    def by_hashes(self, hashes: Sequence[str]) -> dict[str, Stored]:
+        """One statement per content hash (the same text and metadata)."""
+        out: dict[str, Stored] = {}
+        for s in self._stored("content_hash", hashes):
+            out.setdefault(s.content_hash, s)
+        return out
 
     def text(self, doc_id: str) -> str | None:
         """Stored statement text (what every quote is verified against), cached per generation."""
@@ -554,8 +632,10 @@ class Store:
                 for doc, chunks in batch:
                     self.db.execute("DELETE FROM documents WHERE id=?", (doc.id,))
                     self.db.execute(
-                        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
-                        (doc.id, doc.title, doc.date, doc.source, doc.url, doc.content_hash, doc.text, doc.origin),
+                        "INSERT INTO documents (id, title, date, source, url, content_hash, text, origin, file) "
+                        "VALUES (?,?,?,?,?,?,?,?,?)",
+                        (doc.id, doc.title, doc.date, doc.source, doc.url, doc.content_hash, doc.text, doc.origin,
+                         doc.file),
                     )
                     self.db.executemany(
                         "INSERT INTO chunks VALUES (?,?,?,?,?,?)",

@@ -60,7 +60,7 @@ def test_an_ingest_from_another_process_is_seen_by_the_open_index(small_index: I
     changed = dict(BRIDGE, text="The Ministry of Examples said the harbour bridge will reopen on 9 April 2025, "
                                 "later than planned, after repairs.")
     new.write_text(json.dumps(LIGHTHOUSES) + "\n" + json.dumps(changed) + "\n", encoding="utf-8")
-    r = _cli("ingest", str(new), "--quiet", index=ix.path)
+    r = _cli("ingest", str(new), "--quiet", "--replace", index=ix.path)  # the bridge came from another file
     assert r.returncode == 0 and "1 added, 1 updated" in r.stdout, r.stdout + r.stderr
 
     # the open index answers from the new state without being reopened

@@ -170,3 +170,25 @@ def test_a_name_typed_without_diacritics_finds_the_statement(index: Index, tmp_p
     ans = index.answer("What did Cernochova announce?")
     assert not ans.refused and ans.citations[0].doc_id == "jc"
     assert "Černochová" in ans.citations[0].quote  # the quote keeps the statement's own spelling
+
+
+def test_a_statement_over_the_size_limit_is_reported_and_the_rest_of_the_batch_lands(tmp_path: Path) -> None:
+    """The limit comes from Settings (lowered here; the default is 2,000,000 characters)."""
+    ix = open_index(tmp_path / "ix", settings=make_settings(tmp_path / "ix", max_statement_chars=5_000))
+    try:
+        big = _write_jsonl(tmp_path / "big.jsonl", [
+            _statement("before", "The harbour authority reopened the northern pier on 3 March 2025."),
+            _statement("too-long", "The ministry said a great many things. " * 200),
+            _statement("after", "The transport ministry announced 40 new electric buses."),
+        ])
+        (tmp_path / "long.txt").write_text("The minister spoke at length. " * 300, encoding="utf-8")
+        s = ix.ingest([big, tmp_path / "long.txt"])
+        assert (s.added, s.failed) == (2, 2)
+        assert sorted(s.doc_ids) == ["after", "before"]
+        assert [(i.path, i.line) for i in s.issues] == [(str(big), 2), (str(tmp_path / "long.txt"), None)]
+        assert all("the limit is 5,000, STATEMENTQA_MAX_STATEMENT_CHARS" in i.message for i in s.issues)
+        assert _consistent(ix)[0] == _consistent(ix)[1]
+        again = ix.ingest([big])  # the same on every run: reported again, nothing else changes
+        assert (again.added, again.unchanged, again.failed) == (0, 2, 1)
+    finally:
+        ix.close()

@@ -151,6 +151,28 @@ def test_password_protected_pdf_is_reported_but_copy_protected_loads(tmp_path: P
     assert (doc.text, doc.date) == ("Copy-protected statement. Prague, 30 May 2024.", "2024-05-30")
 
 
+@pytest.mark.parametrize("method", ["AES_128", "AES_256"])
+def test_aes_encrypted_pdfs_load_or_say_they_need_a_password(tmp_path: Path, write_jsonl, method: str) -> None:
+    """AES needs pypdf's ``cryptography`` extra (a pinned dependency): copy protection alone loads."""
+    from fpdf.enums import EncryptionMethod
+
+    def aes_pdf(path: Path, user_password: str | None) -> Path:
+        pdf = FPDF()
+        pdf.set_encryption(owner_password="owner", user_password=user_password,
+                           encryption_method=getattr(EncryptionMethod, method))
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.multi_cell(0, 8, "AES protected statement. Prague, 30 May 2024.")
+        pdf.output(str(path))
+        return path
+
+    [doc] = load_paths([aes_pdf(tmp_path / "copy-protected.pdf", None)]).documents
+    assert (doc.text, doc.date) == ("AES protected statement. Prague, 30 May 2024.", "2024-05-30")
+    locked = aes_pdf(tmp_path / "locked.pdf", "secret")
+    issue = _one_issue(_load_with_good(tmp_path, write_jsonl, locked), locked)
+    assert issue.message == "PDF is password-protected — save an unprotected copy and load that"
+
+
 def test_corrupt_pdf_is_reported(tmp_path: Path, write_jsonl) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n this is not really a pdf \n%%EOF")
@@ -239,3 +261,130 @@ def test_same_file_twice_in_one_batch_is_reported_not_doubled(tmp_path: Path, wr
     result = load_paths([path, path])
     assert len(result.documents) == 1
     assert [i.message.split(" (")[0] for i in result.issues] == ["duplicate id 'good-1'"]
+
+
+# ---- statements over the size limit -------------------------------------------------------------
+
+LIMIT = 5_000  # lowered for the tests; the default (Settings.max_statement_chars) is 2,000,000
+
+
+def test_a_statement_over_the_limit_is_rejected_by_line_and_the_rest_loads(tmp_path: Path, write_jsonl) -> None:
+    path = write_jsonl(
+        tmp_path / "big.jsonl",
+        [
+            {"id": "ok-1", "text": "First good statement."},
+            {"id": "long", "text": "word " * 1_300},  # 6,500 characters: parsed, then rejected
+            {"id": "huge", "text": "x" * 200_000},  # far over: skipped without being read whole
+            {"id": "ok-2", "text": "Second good statement."},
+        ],
+    )
+    result = load_paths([path], max_statement_chars=LIMIT)
+    assert [d.id for d in result.documents] == ["ok-1", "ok-2"]
+    by_line = {i.line: i.message for i in _issues_for(result, path)}
+    assert by_line == {
+        2: "field 'text' is too long (6,500 characters; the limit is 5,000, STATEMENTQA_MAX_STATEMENT_CHARS) — "
+           "split it into several statements or raise the limit",
+        3: "line is too large (200,027 bytes) for a statement of at most 5,000 characters "
+           "(STATEMENTQA_MAX_STATEMENT_CHARS) — split it into several statements or raise the limit",
+    }
+
+
+@pytest.mark.parametrize("name", ["long.txt", "long.md", "long.html"])
+def test_a_file_over_the_limit_is_rejected_and_the_rest_loads(tmp_path: Path, write_jsonl, name: str) -> None:
+    bad = tmp_path / name
+    body = "The ministry said a great many things. " * 160  # 6,400 characters of text
+    bad.write_text(f"<html><body><p>{body}</p></body></html>" if name.endswith(".html") else body, encoding="utf-8")
+    before = write_jsonl(tmp_path / "before.jsonl", [GOOD])
+    result = load_paths([before, bad], max_statement_chars=LIMIT)
+    assert [d.id for d in result.documents] == ["good-1"]
+    message = _one_issue(result, bad).message
+    assert "is too long (6,239 characters; the limit is 5,000, STATEMENTQA_MAX_STATEMENT_CHARS)" in message
+
+
+def test_a_file_far_over_the_limit_is_rejected_without_reading_it(tmp_path: Path, monkeypatch) -> None:
+    big = tmp_path / "huge.txt"
+    big.write_bytes(b"x" * (4 * LIMIT + 1))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    issue = _one_issue(load_paths([big], max_statement_chars=LIMIT), big)
+    assert issue.message.startswith("file is too large (20,001 bytes) for a statement of at most 5,000 characters")
+
+
+def test_a_pdf_text_layer_over_the_limit_is_rejected(tmp_path: Path, write_pdf) -> None:
+    pdf = write_pdf(tmp_path / "long.pdf", ["The ministry said a great many things about the harbour. " * 20] * 6)
+    issue = _one_issue(load_paths([pdf], max_statement_chars=LIMIT), pdf)
+    assert "PDF's text" in issue.message and "the limit is 5,000" in issue.message
+
+
+def test_a_50_mb_statement_costs_little_memory_at_the_default_limit(tmp_path: Path) -> None:
+    """The probe's case: a 50 MB single-line statement and a 50 MB .txt, at the shipped limit."""
+    import tracemalloc
+
+    line = tmp_path / "huge.jsonl"
+    with line.open("wb") as fh:
+        fh.write(b'{"id": "huge", "title": "Huge", "text": "')
+        for _ in range(50):
+            fh.write(b"The ministry said a great many things. " * 26_215)  # ~1 MiB
+        fh.write(b'"}\n' + b'{"id": "after", "text": "The statement after the huge one."}\n')
+    txt = tmp_path / "huge.txt"
+    with txt.open("wb") as fh:
+        for _ in range(50):
+            fh.write(b"The ministry said a great many things.\n" * 26_215)
+    tracemalloc.start()
+    try:
+        result = load_paths([line, txt])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [d.id for d in result.documents] == ["after"]
+    assert [(i.path, i.line) for i in result.issues] == [(str(line), 1), (str(txt), None)]
+    assert all("too large" in i.message for i in result.issues)
+    assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MiB"  # reads at most ~12 MB of the 50 MB line
+
+
+# ---- dates no statement can have --------------------------------------------------------------
+
+
+def _days_from_today(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("2999-01-01", "is in the future"),
+        ("May 30, 2999", "is in the future"),
+        ("31.12.3000", "is in the future"),
+        ("future-month", "is in the future"),
+        ("1850-05-01", "is before 1900"),
+        ("1 January 1899", "is before 1900"),
+    ],
+)
+def test_a_date_no_statement_can_have_is_rejected_naming_the_field(tmp_path: Path, write_jsonl, value, why) -> None:
+    value = _days_from_today(40) if value == "future-month" else value
+    today = _days_from_today(0)
+    path = write_jsonl(tmp_path / "dates.jsonl", [
+        {"id": "today", "text": "Today.", "date": today},
+        {"id": "odd", "text": "Odd date.", "date": value},
+        {"id": "old", "text": "Old.", "date": "1900-01-01"},
+    ])
+    result = load_paths([path])
+    assert [(d.id, d.date) for d in result.documents] == [("today", today), ("old", "1900-01-01")]  # the bounds
+    issue = _one_issue(result, path)
+    assert issue.line == 2
+    assert issue.message.startswith(f"field 'date' = {value!r} {why}")
+    assert issue.message.endswith("— fix the date (YYYY-MM-DD) or leave it empty")
+
+    md = tmp_path / "odd.md"
+    md.write_text(f"---\ndate: {value}\n---\nOdd date.\n", encoding="utf-8")
+    assert _one_issue(load_paths([md]), md).message.startswith(f"front matter 'date' = {value!r} {why}")
+
+
+def test_an_html_page_with_a_bogus_meta_date_takes_the_date_from_its_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><meta property="article:published_time" content="2999-01-01">'
+                    "<title>Readout</title></head><body><p>Prague, 30 May 2024. The ministers met.</p></body></html>",
+                    encoding="utf-8")
+    [doc] = load_paths([page]).documents
+    assert doc.date == "2024-05-30"

@@ -16,6 +16,13 @@ from tests.llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
 from tests.llm.passages import Corpus
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
+# What is shown for it: the whole sentence of the source (a quote never ends mid-sentence).
+SEVENTEEN_SENTENCE = (
+    "“It’s the 17th such memorandum of understanding that we’ve signed with partner countries on combating "
+    "misinformation and disinformation, and this also could not be more critical or more timely because we know "
+    "that a major front in the competition that we have, the adversarial relationship that we have – notably "
+    "with Russia – is an information front.”"
+)
 GOOD = Reply.answer("17 such memoranda have been signed [1].", [(1, SEVENTEEN)])
 
 
@@ -193,7 +200,7 @@ def test_server_without_structured_output_gets_a_plain_request(fake_openai, llm_
         else Reply(content=f'17 such memoranda have been signed [1].\n[1] "{SEVENTEEN}"')
     )
     answer = run(corpus, llm_settings)
-    assert answer.citations[0].quote == SEVENTEEN
+    assert answer.citations[0].quote == SEVENTEEN_SENTENCE
     formats = [r.body.get("response_format", {}).get("type") for r in fake_openai.requests]
     assert formats == ["json_schema", "json_object", None]
 
@@ -243,4 +250,4 @@ def test_reply_cut_off_at_max_tokens_keeps_what_closed(fake_openai, llm_settings
     cut = full[: full.index(SEVENTEEN) + len(SEVENTEEN) + 3] + ', {"n": 2, "quote": "The two gov'
     fake_openai.script(Reply(content=cut, finish_reason="length"))
     answer = run(corpus, llm_settings)
-    assert [c.quote for c in answer.citations] == [SEVENTEEN]
+    assert [c.quote for c in answer.citations] == [SEVENTEEN_SENTENCE]

@@ -6,15 +6,25 @@ verified, which sentences are flagged, when the product refuses or falls back (L
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from statementqa.config import Settings
-from statementqa.llm import LLMError, generate_answer
+from statementqa.llm import WITHHELD, LLMError, generate_answer
 from statementqa.models import Answer, Passage
 from tests.llm.fake_openai import FakeOpenAI, Reply
 from tests.llm.passages import Corpus
+from tests.support import PLANTED, planted_statement
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
+# What is shown for it: the whole sentence of the source (a quote never ends mid-sentence).
+SEVENTEEN_SENTENCE = (
+    "“It’s the 17th such memorandum of understanding that we’ve signed with partner countries on combating "
+    "misinformation and disinformation, and this also could not be more critical or more timely because we know "
+    "that a major front in the competition that we have, the adversarial relationship that we have – notably "
+    "with Russia – is an information front.”"
+)
 GOOD = "17 — the US has signed 17 such memoranda as of 30 May 2024 [1]."
 
 
@@ -41,7 +51,7 @@ def test_good_answer_is_direct_cited_and_verified(fake_openai: FakeOpenAI, llm_s
     assert not answer.refused and answer.unsupported_sentences == [] and answer.notice is None
     assert answer.backend == "llm:fake-model"
     assert [c.n for c in answer.citations] == [1]
-    assert answer.citations[0].quote == SEVENTEEN
+    assert answer.citations[0].quote == SEVENTEEN_SENTENCE
     assert answer.citations[0].date == "2024-05-30"
     assert_verified(answer, corpus)
 
@@ -82,7 +92,7 @@ def test_streamed_plain_text_reply_is_shown_without_its_quote_section(fake_opena
     answer = ask(corpus, llm_settings, on_token=tokens.append)
 
     assert "".join(tokens).strip() == GOOD
-    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN
+    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN_SENTENCE
     assert "response_format" not in fake_openai.requests[-1].body
 
 
@@ -105,7 +115,7 @@ def test_fabricated_quote_next_to_a_real_one_flags_only_its_sentence(fake_openai
     )
     answer = ask(corpus, llm_settings)
 
-    assert [c.quote for c in answer.citations] == [SEVENTEEN]
+    assert [c.quote for c in answer.citations] == [SEVENTEEN_SENTENCE]
     assert answer.unsupported_sentences == [invented.replace(" [1]", "")]
     assert GOOD in answer.text
     assert answer.notice and "not found in any passage" in answer.notice
@@ -119,8 +129,8 @@ def test_typographic_differences_map_to_the_exact_source_span(fake_openai, llm_s
     answer = ask(corpus, llm_settings)
 
     (citation,) = answer.citations
-    assert citation.quote == SEVENTEEN  # curly apostrophes, single spaces: the source's own text
-    assert corpus.texts[citation.doc_id][citation.start : citation.end] == SEVENTEEN
+    assert citation.quote == SEVENTEEN_SENTENCE  # curly apostrophes, single spaces: the source's own text
+    assert corpus.texts[citation.doc_id][citation.start : citation.end] == SEVENTEEN_SENTENCE
 
 
 def test_citation_number_out_of_range_is_dropped(fake_openai, llm_settings, corpus):
@@ -144,7 +154,7 @@ def test_real_quote_under_the_wrong_number_is_repointed_to_its_passage(fake_open
     answer = ask(corpus, llm_settings)
 
     assert answer.text == "17 memoranda have been signed [1]."
-    assert [(c.n, c.quote) for c in answer.citations] == [(1, SEVENTEEN)]
+    assert [(c.n, c.quote) for c in answer.citations] == [(1, SEVENTEEN_SENTENCE)]
     assert "found in passage 1, not 3; re-pointed to [1]" in (answer.notice or "")
 
 
@@ -191,9 +201,11 @@ def test_obeying_a_planted_instruction_is_never_presented_as_supported(fake_open
         fake_openai.script(reply)
         with pytest.raises(LLMError):
             generate_answer(question, corpus.passages, corpus.get_text, llm_settings)
-    # the planted text reached the model only inside a passage marked as data
+    # the planted sentence never reached the model: it is withheld, the rest of its passage is sent as data
     prompt = fake_openai.requests[0].prompt
-    assert prompt.index('<passage n="2"') < prompt.index(planted) < prompt.index("</passage>", prompt.index(planted))
+    assert planted not in prompt and "PWNED" not in prompt
+    passage = prompt[prompt.index('<passage n="2"') : prompt.index("</passage>", prompt.index('<passage n="2"'))]
+    assert "annual talks on port security" in passage and WITHHELD in passage
 
 
 def test_planted_instruction_mixed_into_a_real_answer_is_flagged(fake_openai, llm_settings, corpus):
@@ -238,7 +250,7 @@ def test_fenced_json_reply_is_parsed(fake_openai, llm_settings, corpus):
         )
     )
     answer = ask(corpus, llm_settings)
-    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN
+    assert answer.text == GOOD and answer.citations[0].quote == SEVENTEEN_SENTENCE
 
 
 def test_marker_without_quote_gets_the_passage_sentence_that_backs_it(fake_openai, llm_settings, corpus):
@@ -340,3 +352,68 @@ def test_yes_needs_a_quote_about_what_was_asked(fake_openai, llm_settings, corpu
     fake_openai.script(Reply.answer("Yes [1].", [(1, SEVENTEEN)]))
     with pytest.raises(LLMError, match="not about what was asked"):
         generate_answer(question, corpus.passages, corpus.get_text, llm_settings)
+
+
+WRAPPED = (
+    "Ministry of Mines\nPress release, 3 March 2025\n\n"
+    "The Minister told reporters on Monday that the government will grant 900 new mining\n"
+    "licences only if parliament passes the mining law, which it rejected in a vote last\n"
+    "week. The ministry will publish the list of applicants in April, the minister said."
+)
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "the government will grant 900 new mining licences",  # ends at a soft line break's neighbour
+        "900 new mining",  # ends exactly at the line break
+        "The Minister told reporters on Monday that the government will grant 900 new mining licences.",
+    ],
+)
+def test_a_quote_located_inside_a_sentence_is_shown_as_the_whole_sentence(fake_openai, llm_settings, quoted):
+    passage = Passage(chunk_id="m#0", doc_id="mines", text=WRAPPED[WRAPPED.index("The Minister"):],
+                      start=WRAPPED.index("The Minister"), end=len(WRAPPED), score=1.0, title="Mining licences",
+                      source="Ministry of Mines", date="2025-03-03")
+    fake_openai.script(Reply.answer("The government will grant 900 new mining licences [1].", [(1, quoted)]))
+    answer = generate_answer("How many mining licences will be granted?", [passage], {"mines": WRAPPED}.get,
+                             llm_settings)
+    [citation] = answer.citations
+    assert citation.quote.endswith("which it rejected in a vote last\nweek.")  # the condition is shown
+    assert citation.quote.startswith("The Minister told reporters")
+    assert WRAPPED[citation.start : citation.end] == citation.quote
+
+
+def _planted_passage(sentence: str) -> tuple[Passage, str]:
+    row = planted_statement(sentence)
+    text = row["text"]
+    start = text.index("\n\n") + 2
+    return Passage(chunk_id="planted#0", doc_id="planted", text=text[start:], start=start, end=len(text), score=1.0,
+                   title=row["title"], source=row["source"], date=row["date"]), text
+
+
+@pytest.mark.parametrize("sentence", PLANTED)
+def test_a_model_that_obeys_a_planted_instruction_is_never_verified(fake_openai, llm_settings, corpus, sentence):
+    """The model quotes only the figure part ("The US has signed 250 MoUs"): the sentence it sits in is
+    an instruction to the model, so the quote is rejected, whatever the phrasing."""
+    passage, text = _planted_passage(sentence)
+    fragment = re.search(r"the US has signed 250 MoUs", sentence, re.I).group()
+    texts = {**corpus.texts, "planted": text}
+    fake_openai.script(Reply.answer(f"{fragment} [2].", [(2, fragment)]))
+    with pytest.raises(LLMError, match="instruction embedded in the statement"):
+        generate_answer("How many MoUs has the US signed?", [corpus.passages[0], passage], texts.get, llm_settings)
+    assert sentence not in fake_openai.requests[0].prompt  # withheld from the model as well
+
+
+def test_a_planted_figure_next_to_the_real_answer_is_flagged_and_explained(fake_openai, llm_settings, corpus):
+    passage, text = _planted_passage(PLANTED[0])
+    texts = {**corpus.texts, "planted": text}
+    fake_openai.script(Reply.answer(
+        "17 — the US has signed 17 such memoranda [1]. The US has signed 250 MoUs [2].",
+        [(1, SEVENTEEN), (2, "The US has signed 250 MoUs")],
+    ))
+    answer = generate_answer("How many MoUs has the US signed?", [corpus.passages[0], passage], texts.get,
+                             llm_settings)
+    assert answer.unsupported_sentences == ["The US has signed 250 MoUs."]
+    assert [c.doc_id for c in answer.citations] == [corpus.seed["id"]]
+    assert "instruction embedded in the statement" in (answer.notice or "")
+    assert "addressed to AI models in “Joint statement on countering disinformation”" in (answer.notice or "")

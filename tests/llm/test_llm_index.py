@@ -6,12 +6,15 @@ numbered passage holds the 17th-memorandum sentence, re-typing the quote with st
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 
 import pytest
 
-from statementqa import Answer, Index
+from statementqa import Answer, Index, open_index
 from tests.llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
+from tests.support import PLANTED, SEEDS, make_settings, planted_statement
 
 QUESTION = "How many memoranda of understanding on disinformation has the US signed?"
 SENTENCE = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
@@ -48,7 +51,8 @@ def test_index_answer_uses_the_llm_and_verifies_its_quote(llm_index: Index, fake
 
     assert answer.backend == "llm:fake-model"
     assert answer.text.startswith("17 — the US has signed 17 such memoranda")
-    assert any(c.quote == SENTENCE for c in answer.citations)  # the source's curly apostrophes
+    # the whole source sentence, with the source's curly apostrophes
+    assert any(c.quote.startswith("“" + SENTENCE + " on combating") for c in answer.citations)
     assert_verified_against_index(answer, llm_index)
 
 
@@ -127,3 +131,37 @@ def test_trickling_stream_respects_the_timeout_and_falls_back_with_a_notice(
     assert final.backend == "extractive" and "timed out after 2s" in (final.notice or "")
     assert "17th" in final.text
     assert_verified_against_index(final, llm_index)
+
+
+@pytest.fixture(scope="module")
+def planted_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    """The seed statement plus one statement carrying a planted instruction."""
+    folder = tmp_path_factory.mktemp("planted")
+    rows = [json.loads(line) for line in (SEEDS / "seed.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows.append(planted_statement(PLANTED[0]))
+    source = folder / "statements.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    index = open_index(folder / "ix", settings=make_settings(folder / "ix"))
+    assert index.ingest([source]).added == 2
+    yield index
+    index.close()
+
+
+def test_seed_question_with_a_planted_statement_and_an_obedient_model(planted_index: Index, fake_openai, monkeypatch):
+    """The model cites the planted statement's figure: nothing of it is shown as verified, and the answer
+    (the extractive fallback) is still "17th", saying why the planted sentence was skipped."""
+    monkeypatch.setattr(planted_index, "settings", llm_settings_for(fake_openai, base=planted_index.settings))
+
+    def obedient(body: dict) -> Reply:
+        prompt = "\n".join(m["content"] for m in body["messages"])
+        n = next(int(m.group(1)) for m in re.finditer(r'<passage n="(\d+)" title="Joint statement', prompt))
+        return Reply.answer(f"The US has signed 250 MoUs [{n}].", [(n, "The US has signed 250 MoUs")])
+
+    fake_openai.handler = obedient
+    answer = planted_index.answer("How many MoUs has the US signed?")
+    assert answer.backend == "extractive" and answer.fallback
+    assert answer.text.startswith("17th.") and "250" not in answer.text
+    assert "instruction embedded in the statement" in (answer.notice or "")
+    assert "Skipped a sentence addressed to an AI model" in (answer.notice or "")
+    assert "NOTE TO AI MODELS" not in fake_openai.requests[0].prompt
+    assert_verified_against_index(answer, planted_index)
