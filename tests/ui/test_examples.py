@@ -1,0 +1,113 @@
+"""Example questions mined from the index: a figure, a date or a meeting stated in a sentence, each checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from statementqa import Index, open_index
+from statementqa.examples import CACHE_FILE, Example, build, cites_sentence, questions_from_sentence, sentences
+from statementqa.models import Answer
+from statementqa.quotes import verify_citation
+from tests.support import make_settings
+
+
+@pytest.mark.parametrize(("sentence", "question", "kind"), [
+    ("The United States has signed 17 memoranda of understanding with partner countries.",
+     "How many memoranda has the United States signed?", "figure"),
+    ("Ukraine and Poland have trained more than 3,000 deminers since 2022.",
+     "How many deminers have Ukraine and Poland trained?", "figure"),
+    ("The State Department has also donated 60 vehicles to the HNP.",
+     "How many vehicles has the State Department donated?", "figure"),
+    ("The Department has paid more than $135 million in rewards under these programs.",
+     "How much in rewards has the Department paid?", "amount"),
+    ("HUD also allocated nearly $185 million for earthquake recovery in 2022.",
+     "How much has HUD allocated for earthquake recovery?", "amount"),
+    ("Deputy Secretary of State Wendy Sherman met with Angolan President João Lourenço today in Luanda.",
+     "Whom did Deputy Secretary of State Wendy Sherman meet in Luanda?", "meeting"),
+    ("Secretary Blinken spoke today with Panamanian President Laurentino Cortizo.",
+     "With whom did Secretary Blinken speak?", "meeting"),
+    ("The Ministry of Examples said the harbour bridge will reopen on 3 March 2025 after repairs.",
+     "When will the harbour bridge reopen?", "date"),
+    ("The agreement was signed on 12 June 2023 in Vilnius.", "When was the agreement signed?", "date"),
+    ("The United States designated Hamas as a Foreign Terrorist Organization in October 1997.",
+     "When did the United States designate Hamas as a Foreign Terrorist Organization?", "date"),
+])
+def test_a_sentence_stating_a_figure_a_date_or_a_meeting_becomes_a_question(sentence, question, kind):
+    assert (question, kind) in questions_from_sentence(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "He has signed 17 memoranda of understanding.",  # no one named: the question would have no referent
+    "Some 400 journalists have faced repression.",  # no one did anything to a figure
+    "The Secretary has served for 12 years.",  # a duration is not a count of things
+    "Students served over 350 households.",  # "How many households have Students served?" names no one
+    "The President welcomed the decision.",  # a meeting needs someone met
+])
+def test_sentences_without_a_clear_subject_or_fact_give_no_question(sentence):
+    assert questions_from_sentence(sentence) == []
+
+
+def test_sentence_offsets_are_exact_and_abbreviations_do_not_split():
+    text = "Intro line\n\nThe U.S. Department of State said so. Mr. Smith met Dr. Jones in Prague.\nEnd."
+    spans = list(sentences(text))
+    assert [text[a:b] for a, b in spans] == [
+        "Intro line", "The U.S. Department of State said so.", "Mr. Smith met Dr. Jones in Prague.", "End."]
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory: pytest.TempPathFactory, seed_files: Path) -> Path:
+    """The seed + related statements indexed once for this module, then closed (so copies are consistent)."""
+    path = tmp_path_factory.mktemp("examples-index")
+    ix = open_index(path, settings=make_settings(path, collection="examples"))
+    assert ix.ingest([seed_files]).failed == 0
+    ix.close()
+    return path
+
+
+@pytest.fixture
+def own_index(tmp_path: Path, built_index: Path) -> Index:
+    """A private copy (the examples cache is written into the index folder, and some tests ingest)."""
+    dest = tmp_path / "ix"
+    shutil.copytree(built_index, dest)
+    (dest / CACHE_FILE).unlink(missing_ok=True)
+    ix = open_index(dest, settings=make_settings(dest, collection="examples"))
+    yield ix
+    ix.close()
+
+
+def test_mined_examples_are_answered_by_a_verified_quote_of_their_own_sentence(own_index: Index):
+    found = build(own_index)
+    assert len(found) >= 3
+    assert {"figure", "meeting"} <= {e.kind for e in found}  # they show what the product does, not titles
+    assert not any(e.question.startswith("What was said about") for e in found)
+    for e in found:
+        answer = own_index.answer(e.question, llm=False)
+        doc = own_index.document(e.doc_id)
+        assert doc is not None and cites_sentence(answer, e, doc.text), e
+        quote = next(c for c in answer.citations if c.doc_id == e.doc_id and c.start < e.end and c.end > e.start)
+        assert verify_citation(quote, doc.text) and doc.text[quote.start:quote.end] == quote.quote
+    assert len({e.doc_id for e in found}) == len(found)  # one per statement
+
+
+def test_an_example_whose_answer_cites_another_sentence_is_not_offered():
+    e = Example("When will the harbour bridge reopen?", "date", "d1", 100, 160)
+    other = Answer(question=e.question, text="…", citations=[
+        {"n": 1, "doc_id": "d1", "quote": "x" * 10, "start": 10, "end": 20}])
+    assert not cites_sentence(other, e, "y" * 10 + "x" * 10 + "z" * 200)
+    refused = other.model_copy(update={"refused": True, "citations": []})
+    assert not cites_sentence(refused, e, "z" * 200)
+
+
+def test_the_cache_round_trips_and_an_unwritable_folder_is_not_an_error(tmp_path: Path):
+    from statementqa.examples import load_cached, save_cached
+
+    found = [Example("How many MoUs has the US signed?", "figure", "d1", 3, 40)]
+    save_cached(tmp_path, 7, found)
+    assert load_cached(tmp_path) == (7, found)
+    (tmp_path / CACHE_FILE).write_text("{not json", encoding="utf-8")
+    assert load_cached(tmp_path) is None  # unreadable: rebuilt, never a crash
+    assert load_cached(None) is None
+    save_cached(tmp_path / "missing" / "folder", 7, found)  # cannot be written: logged, nothing raised
