@@ -5,7 +5,7 @@ unit-tested with a fake index, no browser) and all HTML comes from :mod:`stateme
 (escaping in one place). The index is thread-safe (answers share it, writes are exclusive only
 while they write), so handlers take no lock of their own: answers never wait behind other answers,
 an upload's loading and embedding never block anyone, and example questions are worked out in the
-background (once per index generation) so a page load never waits for them.
+background (once per index generation, cached in the index folder) so a page load never waits for them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from statementqa import examples as mined
 from statementqa.config import Settings
 from statementqa.filters import UserInputError
 from statementqa.models import Answer, Document, IndexStats, IngestSummary, Passage
@@ -43,7 +44,7 @@ from statementqa.render import (
 
 log = logging.getLogger(__name__)
 
-MAX_EXAMPLES = 4
+MAX_EXAMPLES = mined.MAX_EXAMPLES
 STREAM_INTERVAL = 0.1  # seconds between chat updates while an answer streams (each update re-sends the chat)
 
 
@@ -60,6 +61,7 @@ class IndexLike(Protocol):
     def sources(self) -> list[str]: ...
     def document(self, doc_id: str) -> Document | None: ...
     def generation(self) -> int: ...
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]: ...
 
 
 @dataclass
@@ -189,8 +191,13 @@ class App:
         self.stream_interval = STREAM_INTERVAL
         self._examples_lock = threading.Lock()
         self._examples_key: object = None  # the index generation the examples were made for
-        self._examples: list[str] = []
+        self._examples: list[mined.Example] = []
         self._examples_job: threading.Thread | None = None
+        path = getattr(index, "path", None)
+        self.index_dir: Path | None = Path(path) if path is not None else None
+        cached = mined.load_cached(self.index_dir)  # a restart on an unchanged index shows them at once
+        if cached is not None:
+            self._examples_key, self._examples = cached
 
     # ---- reading the index -------------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:
@@ -216,12 +223,12 @@ class App:
         key = self.generation()
         with self._examples_lock:
             if key == self._examples_key:
-                return list(self._examples), True
+                return [e.question for e in self._examples], True
             if self._examples_job is None or not self._examples_job.is_alive():
                 self._examples_job = threading.Thread(target=self._build_examples, args=(key,),
                                                       name="example-questions", daemon=True)
                 self._examples_job.start()
-            return list(self._examples), False
+            return [e.question for e in self._examples], False
 
     def example_questions(self, timeout: float | None = None) -> list[str]:
         """The example questions for the current index, waiting (up to ``timeout``) for them."""
@@ -233,52 +240,22 @@ class App:
         return examples
 
     def _build_examples(self, key: object) -> None:
+        with self._examples_lock:
+            previous = list(self._examples)
         try:
-            examples = self.compute_examples()
+            found = mined.build(self.index, previous=previous)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - no examples is better than a broken page
             log.exception("example questions failed")
-            examples = []
+            found = []
+        else:
+            mined.save_cached(self.index_dir, key, found)
         with self._examples_lock:
-            self._examples_key, self._examples = key, examples
+            self._examples_key, self._examples = key, found
 
     def compute_examples(self) -> list[str]:
-        """Questions that work on the current index, derived from what is indexed.
-
-        Why checked: a template filled from a statement's title is only shown if answering it
-        right now cites that statement, so an example never leads to a refusal. The check uses the
-        extractive answerer (``llm=False``): it only asks whether retrieval finds the statement, and a
-        slow LLM must not hold up the examples.
-        """
-        stats = self.index.stats()
-        examples: list[str] = []
-        for source in sorted(stats.sources, key=lambda s: -stats.sources[s]):
-            for p in self._statements_of(source):
-                q = _question_from_title(p.title)
-                if not q or q in examples:
-                    continue
-                try:
-                    a = self.index.answer(q, sources=[source], llm=False)
-                except Exception:  # an example that cannot be answered is just not shown
-                    log.exception("example question failed: %s", q)
-                    continue
-                if not a.refused and any(c.doc_id == p.doc_id for c in a.citations):
-                    examples.append(q)
-                    break
-            if len(examples) >= MAX_EXAMPLES:
-                break
-        return examples
-
-    def _statements_of(self, source: str, limit: int = 3) -> list[Passage]:
-        """A few statements of one issuing body (one passage each), found through retrieval."""
-        seen: set[str] = set()
-        out: list[Passage] = []
-        for p in self.index.retrieve(source, sources=[source], top_k=10):
-            if p.doc_id not in seen and p.title:
-                seen.add(p.doc_id)
-                out.append(p)
-            if len(out) == limit:
-                break
-        return out
+        """Questions mined from the indexed statements, each checked to cite its own sentence (see
+        :mod:`statementqa.examples`); computed now, without the cache."""
+        return [e.question for e in mined.build(self.index)]  # type: ignore[arg-type]
 
     # ---- asking ------------------------------------------------------------------------------
     def respond(
@@ -474,45 +451,6 @@ def _input_error_html(message: str) -> str:
     return f'<div class="sqa-answer sqa-input-error">{esc(message)}</div>'
 
 
-_TRAILING_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
-
-
-# Press-release title boilerplate ("FACT SHEET: …", "Statement by … on …", "Readout of …"): the topic follows.
-_TITLE_LEAD = re.compile(
-    r"^(?:[^:]{1,30}:\s+"  # "FACT SHEET: ", "U.S.-EU: "
-    r"|.{0,60}?\b(?:statement|remarks|readout)\b.{0,80}?\s+on\s+"
-    r"|readout\s+of\s+)",
-    re.IGNORECASE,
-)
-
-
-def _topic_of(title: str) -> str:
-    """The topic part of a statement title (boilerplate lead removed when enough is left)."""
-    title = re.sub(r"\s+", " ", title or "").strip()
-    m = _TITLE_LEAD.match(title)
-    rest = title[m.end():] if m else title
-    return rest if len(rest.split(" ")) >= 2 else title
-
-
-def _question_from_title(title: str, max_chars: int = 36) -> str | None:
-    """A short question about a statement, from its title (Gradio shows example texts up to 60 chars)."""
-    words = _topic_of(title).split(" ")
-    if len(words) < 3:
-        return None
-    kept: list[str] = []
-    for w in words:
-        if len(" ".join([*kept, w])) > max_chars:
-            break
-        kept.append(w)
-    cut = len(kept) < len(words)
-    while cut and len(kept) > 1 and kept[-1].lower() in _TRAILING_SMALL_WORDS:
-        kept.pop()
-    phrase = " ".join(kept).rstrip(" ,;:.-–—")
-    if not phrase:
-        return None
-    return f"What was said about “{phrase}{'…' if cut else ''}”?"
-
-
 # ---- the Gradio app ---------------------------------------------------------------------------
 
 CSS = """
@@ -552,6 +490,7 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
     app = App(index, settings, notice)
     s = app.settings
     allowed = ", ".join(sorted(_allowed_types(s)))
+    app.examples_now()  # start the examples now (not at the first page load) when the cache is stale
 
     with gr.Blocks(title="statementqa", analytics_enabled=False, fill_width=True) as demo:
         session = gr.State(Session())

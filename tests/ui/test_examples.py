@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from statementqa import Index, open_index
 from statementqa.examples import CACHE_FILE, Example, build, cites_sentence, questions_from_sentence, sentences
 from statementqa.models import Answer
 from statementqa.quotes import verify_citation
+from statementqa.ui import App
 from tests.support import make_settings
 
 
@@ -99,6 +102,55 @@ def test_an_example_whose_answer_cites_another_sentence_is_not_offered():
     assert not cites_sentence(other, e, "y" * 10 + "x" * 10 + "z" * 200)
     refused = other.model_copy(update={"refused": True, "citations": []})
     assert not cites_sentence(refused, e, "z" * 200)
+
+
+def test_examples_are_cached_in_the_index_folder_and_read_back_without_answering(own_index: Index,
+                                                                                  monkeypatch: pytest.MonkeyPatch):
+    app = App(own_index)
+    first = app.example_questions(timeout=120)
+    assert first
+    cached = json.loads((own_index.path / CACHE_FILE).read_text(encoding="utf-8"))
+    assert cached["generation"] == own_index.generation()
+    assert [e["question"] for e in cached["examples"]] == first
+
+    def no_answers(*a, **kw):  # a restart on the unchanged index must not recompute anything
+        raise AssertionError("answered while the cached examples were valid")
+
+    monkeypatch.setattr(own_index, "answer", no_answers)
+    t = time.perf_counter()
+    restarted = App(own_index)
+    assert restarted.examples_now() == (first, True)
+    assert time.perf_counter() - t < 2.0
+
+
+def test_a_new_index_generation_rebuilds_the_examples_and_rechecks_the_old_ones(own_index: Index, tmp_path: Path):
+    app = App(own_index)
+    first = app.example_questions(timeout=120)
+    statement = {"id": "lighthouses", "title": "Lighthouse restoration programme", "date": "2025-01-15",
+                 "source": "Ministry of Transport", "url": "",
+                 "text": "Lighthouse restoration.\n\nThe Ministry of Transport has restored 42 historic lighthouses "
+                         "along the northern coast."}
+    f = tmp_path / "new.jsonl"
+    f.write_text(json.dumps(statement) + "\n", encoding="utf-8")
+    assert own_index.ingest([f]).added == 1
+    examples, ready = app.examples_now()
+    assert not ready and examples == first  # the previous ones are shown while the new ones are checked
+    again = app.example_questions(timeout=120)
+    assert again and app.examples_now()[1]
+    cached = json.loads((own_index.path / CACHE_FILE).read_text(encoding="utf-8"))
+    assert cached["generation"] == own_index.generation()
+
+
+def test_a_read_only_index_folder_keeps_the_examples_in_memory(own_index: Index, monkeypatch: pytest.MonkeyPatch):
+    from statementqa import examples
+
+    def refuse(self: Path, *a, **kw):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(examples.Path, "write_text", refuse)
+    app = App(own_index)
+    assert app.example_questions(timeout=120)  # still offered
+    assert not (own_index.path / CACHE_FILE).exists()
 
 
 def test_the_cache_round_trips_and_an_unwritable_folder_is_not_an_error(tmp_path: Path):

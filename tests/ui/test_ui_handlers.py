@@ -57,6 +57,10 @@ class FakeIndex:
     def document(self, doc_id: str) -> Document | None:
         return self.docs.get(doc_id)
 
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
+        docs = sorted(self.docs.values(), key=lambda d: d.date or "", reverse=True)[:limit]
+        return [(d.id, d.title, d.date, d.source) for d in docs]
+
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
         paths = [Path(p) for p in paths]
         self.ingested.append(paths)
@@ -254,7 +258,7 @@ def test_example_questions_come_from_indexed_titles_and_are_checked(app: App):
 
 
 def test_example_questions_fit_the_example_list():
-    from statementqa.ui import _question_from_title
+    from statementqa.examples import question_from_title as _question_from_title
 
     q = _question_from_title("Czech FA Minister Jan Lipavský meets US Secretary Antony Blinken to increase security")
     assert q == "What was said about “Czech FA Minister Jan Lipavský meets…”?" and len(q) <= 60
