@@ -204,13 +204,25 @@ def _source_card(citation: Citation, turn: int, lookup: DocumentLookup) -> str:
     return (
         f'<div class="sqa-source" id="{anchor_id(turn, citation.n)}">'
         f'<div class="sqa-source-title"><span class="sqa-n">[{citation.n}]</span> '
-        f"{esc(citation.title) or esc(citation.doc_id)}</div>"
+        f"{_open_link(citation.doc_id, turn, esc(citation.title) or esc(citation.doc_id))}</div>"
         f'<div class="sqa-byline">{_byline(citation.source, citation.date)}{link}</div>'
-        f'<blockquote class="sqa-context">{quote}</blockquote>{note}</div>'
+        f'<blockquote class="sqa-context">{quote}</blockquote>{note}'
+        f"{_open_button(citation.doc_id, turn)}</div>"
     )
 
 
-def _closest_card(p: Passage) -> str:
+def _open_link(doc_id: str, turn: int, label_html: str) -> str:
+    """A statement's title as a control that opens the whole statement in the viewer (see ``ui.VIEWER_JS``)."""
+    return (f'<button type="button" class="sqa-open sqa-open-title" data-sqa-open="{esc(doc_id)}" '
+            f'data-sqa-turn="{turn}" title="Read the whole statement">{label_html}</button>')
+
+
+def _open_button(doc_id: str, turn: int) -> str:
+    return (f'<button type="button" class="sqa-open sqa-open-button" data-sqa-open="{esc(doc_id)}" '
+            f'data-sqa-turn="{turn}">Read the whole statement ›</button>')
+
+
+def _closest_card(p: Passage, turn: int = 0) -> str:
     url = safe_url(p.url)
     link = (
         f' · <a class="sqa-orig" href="{esc(url)}" target="_blank" rel="noopener noreferrer">original</a>'
@@ -220,9 +232,9 @@ def _closest_card(p: Passage) -> str:
     snippet = p.text if len(p.text) <= 2 * CONTEXT_CHARS else p.text[: 2 * CONTEXT_CHARS] + "…"
     return (
         f'<div class="sqa-source sqa-closest-card"><div class="sqa-source-title">'
-        f"{esc(p.title) or esc(p.doc_id)}</div>"
+        f"{_open_link(p.doc_id, turn, esc(p.title) or esc(p.doc_id))}</div>"
         f'<div class="sqa-byline">{_byline(p.source, p.date)}{link}</div>'
-        f'<blockquote class="sqa-context">{esc_lines(snippet)}</blockquote></div>'
+        f'<blockquote class="sqa-context">{esc_lines(snippet)}</blockquote>{_open_button(p.doc_id, turn)}</div>'
     )
 
 
@@ -236,7 +248,7 @@ def sources_html(answer: Answer, turn: int, lookup: DocumentLookup) -> str:
         return (
             head
             + '<div class="sqa-closest-label">Closest statements (they do not answer the question):</div>'
-            + "".join(_closest_card(p) for p in closest)
+            + "".join(_closest_card(p, turn) for p in closest)
         )
     return head + "".join(_source_card(c, turn, lookup) for c in answer.citations)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -334,3 +335,58 @@ def test_misspelled_issuer_says_no_statement_matches_instead_of_a_refusal(seed_i
     *_, (msgs, *_rest) = run(app, "How many MoUs has the US signed?", session, since="2030-01-01")
     assert "no statement dated on or after 2030-01-01" in msgs[-1]["content"]
     assert session.answers == []
+
+
+# ---- the conversation kept in the browser, the viewer and the downloads ------------------------------
+
+QUOTE = "The minister said the bridge reopens on 3 March."
+
+
+def test_a_kept_conversation_is_restored_with_every_quote_checked_again(app: App):
+    session = Session()
+    run(app, "When does the bridge reopen?", session)
+    run(app, "and who said it?", session)
+    state = json.loads(json.dumps(app.saved_state(session)))  # what the browser stores and sends back
+    restored = app.restore(state)
+    assert [a.model_dump() for a in restored.answers] == [a.model_dump() for a in session.answers]
+    assert restored.messages == session.messages  # the same chat, rendered again
+    assert restored.history() == session.history()  # follow-ups keep working after a reload
+
+    # a quote edited in the browser's storage is not shown as verified: it is dropped, with a notice
+    tampered = json.loads(json.dumps(state))
+    tampered["answers"][0]["citations"][0]["quote"] = "The minister said the bridge is closed forever."
+    back = app.restore(tampered)
+    assert back.answers[0].citations == [] and "no longer matches" in (back.answers[0].notice or "")
+    assert back.answers[1].citations and "sqa-notice" in back.messages[1]["content"]
+    # …and so is one the statement no longer says after a re-ingest
+    app.index.docs["d1"] = make_doc(DOC.text.replace("3 March", "4 March"), id="d1", title=DOC.title,
+                                    source=DOC.source)
+    assert all(not a.citations for a in app.restore(state).answers)
+    for junk in (None, "x", {"v": 99, "answers": []}, {"v": 1, "answers": [{"question": 1}, "bad"]}):
+        assert app.restore(junk).answers == []
+
+
+def test_the_viewer_opens_the_whole_statement_with_the_clicked_turns_quotes(app: App):
+    session = Session()
+    run(app, "When does the bridge reopen?", session)
+    html = app.open_statement(session, "d1", "1")
+    assert "Intro." in html and "End." in html and '<mark class="sqa-hl"' in html
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", html) == [QUOTE]
+    assert "When does the bridge reopen?" in html
+    assert "No statement with id" in app.open_statement(session, "../etc/passwd", "1")
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", app.open_statement(session, "d1", "not-a-turn")) == [QUOTE]
+    assert "<mark" not in app.open_statement(Session(), "d1", None)  # no answer: the statement, unmarked
+
+
+def test_the_conversation_downloads_as_markdown_and_json_with_verified_quotes(app: App):
+    session = Session()
+    assert app.export_files(session) is None  # nothing to download yet
+    run(app, "When does the bridge reopen?", session)
+    md, js = app.export_files(session)
+    data = json.loads(js.read_text(encoding="utf-8"))
+    (c,) = data["turns"][0]["answer"]["citations"]
+    assert DOC.text[c["start"]:c["end"]] == c["quote"] == QUOTE
+    assert data["turns"][0]["quotes_verified"] == {"1": True}
+    assert data["turns"][0]["citation_lines"]["1"].startswith("Ministry of Examples. “Minister on bridge reopening.”")
+    text = md.read_text(encoding="utf-8")
+    assert "## When does the bridge reopen?" in text and QUOTE in text and "(accessed" in text
