@@ -899,27 +899,8 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
 
 def launch(index: IndexLike, *, notice: str | None = None, settings: Settings | None = None,
            block: bool = True) -> Any:
-    """Serve the UI on ``ui_host:ui_port`` (loopback by default), with basic auth if configured."""
-    s = settings or index.settings
-    if bool(s.ui_auth_user) != bool(s.ui_auth_password):
-        raise SystemExit("Set both STATEMENTQA_UI_AUTH_USER and STATEMENTQA_UI_AUTH_PASSWORD, or neither.")
-    auth = (s.ui_auth_user, s.ui_auth_password) if s.ui_auth_user and s.ui_auth_password else None
-    demo = build_ui(index, notice=notice, settings=s)
-    # Answers run side by side (the index is thread-safe); on 2 cores this mostly stops short answers
-    # from queueing behind long ones or behind an upload.
-    demo.queue(default_concurrency_limit=s.ui_concurrency)
-    kwargs: dict[str, Any] = {
-        "server_name": s.ui_host,
-        "server_port": s.ui_port,
-        "share": False,
-        "auth": auth,
-        "css": CSS,
-        "head": HEAD,
-        # Gradio's own cap stops oversized uploads before they reach the disk; add_files checks too.
-        "max_file_size": int(s.upload_max_mb * 1024 * 1024),
-        "prevent_thread_lock": not block,
-        "ssr_mode": False,  # no Node server: one process, assets served by Python
-        "footer_links": ["gradio", "settings"],
-    }
-    demo.launch(**kwargs)
-    return demo
+    """Serve the UI and the HTTP API (:mod:`statementqa.server`) on ``ui_host:ui_port``, loopback by
+    default, with the configured user/password; ``block=False`` returns the running server (``.close()``)."""
+    from statementqa.server import serve
+
+    return serve(index, notice=notice, settings=settings, block=block)

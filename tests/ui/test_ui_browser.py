@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -171,14 +173,10 @@ def test_script_payload_in_a_statement_is_shown_as_text_and_never_runs(page: Pag
 # ---- the analyst's workflow: whole statement, timeline, exports, a kept conversation ---------------
 
 def stored_text(server: dict, doc_id: str) -> str:
-    """The stored statement text (what quotes' offsets index), read from the server's index, read-only."""
-    import sqlite3
-
-    db = sqlite3.connect(f"file:{server['root'] / 'index' / 'statements.sqlite'}?mode=ro", uri=True)
-    try:
-        return db.execute("SELECT text FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
-    finally:
-        db.close()
+    """The stored statement, through the HTTP API of the same server (what quotes' offsets index)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(server["url"] + "api/statements/" + urllib.parse.quote(doc_id), timeout=30) as resp:
+        return json.loads(resp.read())["text"]
 
 
 def timeline_labels(page: Page) -> list[str]:

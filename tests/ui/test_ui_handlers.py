@@ -279,22 +279,27 @@ def test_example_questions_fit_the_example_list():
 
 @pytest.mark.parametrize(
     ("user", "password", "expected"),
-    [(None, None, None), ("analyst", "s3cret", ("analyst", "s3cret"))],
+    [(None, None, None), ("analyst", "s3cret", [("analyst", "s3cret")])],
 )
-def test_launch_binds_loopback_never_shares_and_uses_auth_from_settings(
+def test_launch_binds_loopback_and_uses_auth_from_settings(
     monkeypatch: pytest.MonkeyPatch, settings: Settings, user, password, expected
 ):
-    import gradio as gr
-
-    from statementqa import ui
+    from statementqa import server, ui
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: seen.update(kw))
+
+    def run(self: server.Server) -> None:  # instead of serving: what would be served, and how
+        seen.update(host=self.server.config.host, port=self.server.config.port, auth=self.demo.auth,
+                    max_file_size=self.demo.max_file_size, paths=set(self.app.openapi()["paths"]),
+                    mounted=[getattr(r, "path", None) for r in self.app.routes if type(r).__name__ == "Mount"])
+
+    monkeypatch.setattr(server.Server, "run", run)
     s = settings.model_copy(update={"ui_auth_user": user, "ui_auth_password": password, "ui_port": 7999})
     ui.launch(FakeIndex(s), settings=s)
-    assert seen["server_name"] == "127.0.0.1" and seen["server_port"] == 7999
-    assert seen["share"] is False and seen["auth"] == expected
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 7999
+    assert seen["auth"] == expected
     assert seen["max_file_size"] == int(0.01 * 1024 * 1024)
+    assert {"/api/answer", "/v1/chat/completions"} <= seen["paths"] and seen["mounted"] == [""]  # UI at /
 
 
 def test_launch_refuses_half_configured_auth(settings: Settings):
