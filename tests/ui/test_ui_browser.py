@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PAYLOAD_STATEMENT
 from playwright.sync_api import Locator, Page, expect
+from uikit import PAYLOAD_STATEMENT
 
 pytestmark = pytest.mark.browser
 
@@ -258,8 +258,8 @@ def test_a_reload_keeps_the_conversation_and_new_chat_clears_it(page: Page, app_
     expect(page.locator("#sqa-chat [data-testid=bot]")).to_have_count(0)
     page.wait_for_timeout(500)
     page.reload()
-    expect(page.locator("#sqa-question textarea")).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(2000)  # the restore step has run
+    # the page-load step that restores the conversation also fills the examples: once they are shown, it ran
+    expect(page.locator("#sqa-examples button").first).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#sqa-chat [data-testid=bot]")).to_have_count(0)
 
 
