@@ -10,6 +10,7 @@ the background and cached on disk in the index folder (a restart on an unchanged
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -467,26 +468,37 @@ def cache_path(index_dir: Path) -> Path:
     return Path(index_dir) / CACHE_FILE
 
 
-def load_cached(index_dir: Path | None) -> tuple[object, list[Example]] | None:
-    """(generation, examples) from the index folder, or None when there is none or it is unreadable/old."""
+def fingerprint(settings: Any) -> str:
+    """The settings an answer depends on: examples checked under other ones are checked again."""
+    keys = ("top_k", "candidates", "weight_bm25", "weight_dense", "refuse_threshold", "max_quotes", "embed_backend",
+            "embed_model", "openai_embed_model")
+    values = {k: getattr(settings, k, None) for k in keys}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def load_cached(index_dir: Path | None, settings_fingerprint: str = "") -> tuple[object, list[Example]] | None:
+    """(generation, examples) from the index folder, or None when there is none, it is unreadable, or it
+    was built by other code or under other answering settings."""
     if index_dir is None:
         return None
     try:
         data = json.loads(cache_path(index_dir).read_text(encoding="utf-8"))
-        if data.get("version") != CACHE_VERSION:
+        if data.get("version") != CACHE_VERSION or data.get("settings", "") != settings_fingerprint:
             return None
         return data["generation"], [Example(**e) for e in data["examples"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def save_cached(index_dir: Path | None, generation: object, examples: Sequence[Example]) -> None:
+def save_cached(index_dir: Path | None, generation: object, examples: Sequence[Example],
+                settings_fingerprint: str = "") -> None:
     """Write atomically (another process may read it); a read-only index folder just keeps them in memory."""
     if index_dir is None:
         return
     path = cache_path(index_dir)
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    payload = {"version": CACHE_VERSION, "generation": generation, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    payload = {"version": CACHE_VERSION, "generation": generation, "settings": settings_fingerprint,
+               "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
                "examples": [asdict(e) for e in examples]}
     try:
         tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -209,7 +209,8 @@ class App:
         self._examples_job: threading.Thread | None = None
         path = getattr(index, "path", None)
         self.index_dir: Path | None = Path(path) if path is not None else None
-        cached = mined.load_cached(self.index_dir)  # a restart on an unchanged index shows them at once
+        self._fingerprint = mined.fingerprint(self.settings)
+        cached = mined.load_cached(self.index_dir, self._fingerprint)  # a restart on an unchanged index: at once
         if cached is not None:
             self._examples_key, self._examples = cached
         self._export_dir = Path(tempfile.gettempdir()) / "statementqa-exports"
@@ -263,7 +264,7 @@ class App:
             log.exception("example questions failed")
             found = []
         else:
-            mined.save_cached(self.index_dir, key, found)
+            mined.save_cached(self.index_dir, key, found, self._fingerprint)
         with self._examples_lock:
             self._examples_key, self._examples = key, found
 

@@ -157,8 +157,9 @@ def test_the_cache_round_trips_and_an_unwritable_folder_is_not_an_error(tmp_path
     from statementqa.examples import load_cached, save_cached
 
     found = [Example("How many MoUs has the US signed?", "figure", "d1", 3, 40)]
-    save_cached(tmp_path, 7, found)
-    assert load_cached(tmp_path) == (7, found)
+    save_cached(tmp_path, 7, found, "abc")
+    assert load_cached(tmp_path, "abc") == (7, found)
+    assert load_cached(tmp_path, "other settings") is None  # checked under other answering settings: redo
     (tmp_path / CACHE_FILE).write_text("{not json", encoding="utf-8")
     assert load_cached(tmp_path) is None  # unreadable: rebuilt, never a crash
     assert load_cached(None) is None
