@@ -262,8 +262,17 @@ def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or None
-        msg = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid request"))
+        kind = str(first.get("type", ""))
+        if kind == "json_invalid":
+            where = None
+            msg = ("The request body is not valid JSON "
+                   f"({(first.get('ctx') or {}).get('error', 'JSON decode error')}): send an object such as "
+                   '{"question": "How many MoUs has the US signed?"}.')
+        else:
+            where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or None
+            msg = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid request"))
+            if kind.startswith("date"):
+                msg += " (use YYYY-MM-DD)"
         if request.url.path.startswith("/v1/"):
             return JSONResponse({"error": {"message": msg, "type": "invalid_request_error", "param": where,
                                            "code": None}}, status_code=400)

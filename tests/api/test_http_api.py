@@ -62,13 +62,13 @@ def test_post_answer_explains_bad_input_and_names_the_field(api_server):
     assert status == 422 and err["field"] == "sources"
     assert "No statement matches the filters" in err["detail"] and err["suggestions"] == ["The White House"]
     status, _, body = call(api_server, "POST", "/api/answer", {"question": MOU, "since": "30/05/2024"})
-    assert status == 422 and json.loads(body)["field"] == "since"
+    assert status == 422 and json.loads(body)["field"] == "since" and "YYYY-MM-DD" in json.loads(body)["detail"]
     status, _, body = call(api_server, "POST", "/api/answer", {"question": MOU, "issuer": "x"})
     assert status == 422 and json.loads(body)["field"] == "issuer"  # a misspelt field is not silently ignored
     status, _, body = call(api_server, "POST", "/api/answer", {"question": "x" * 5000})
     assert status == 422 and "at most 1,000" in json.loads(body)["detail"]
     status, _, body = call(api_server, "POST", "/api/answer", b"{not json")
-    assert status == 422 and "JSON" in json.loads(body)["detail"]
+    assert status == 422 and "not valid JSON" in json.loads(body)["detail"] and json.loads(body)["field"] is None
 
 
 def test_answer_as_markdown_and_the_statement_by_id(api_server):
