@@ -820,16 +820,18 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
         ask_inputs = [question, session, issuers, since, until]
         ask_outputs = [chatbot, session, sources_panel, plain, question, issuers, index_panel, saved]
         after_outputs = [timeline_plot, timeline_caption, download_md, download_json]
+        answering: list[Any] = []  # what New chat cancels: an answer (or its chart) must not land in the new chat
         for trigger in (ask.click, question.submit):
-            trigger(on_ask, ask_inputs, ask_outputs).then(
-                after_answer, [session, issuers, since, until], after_outputs, show_progress="hidden")
+            asked = trigger(on_ask, ask_inputs, ask_outputs)
+            answering += [asked, asked.then(after_answer, [session, issuers, since, until], after_outputs,
+                                            show_progress="hidden")]
 
         def on_clear() -> tuple[Any, ...]:
             return ([], Session(), conversation_sources_html([], app.document), "", app.saved_state(Session()),
                     VIEWER_EMPTY,
                     gr.Tabs(selected="sources"), *after_answer(Session(), None, None, None))
 
-        clear.click(on_clear, None, [chatbot, session, sources_panel, plain, saved, viewer, tabs, *after_outputs])
+        clear_outputs = [chatbot, session, sources_panel, plain, saved, viewer, tabs, *after_outputs]
 
         def on_open(sess: Session, evt: Any) -> tuple[Any, Any]:
             data = getattr(evt, "_data", None) or {}
@@ -844,8 +846,10 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
         def on_example(sample: list[str]) -> str:
             return sample[0] if sample else ""
 
-        examples.click(on_example, examples, question).then(on_ask, ask_inputs, ask_outputs).then(
-            after_answer, [session, issuers, since, until], after_outputs, show_progress="hidden")
+        asked = examples.click(on_example, examples, question).then(on_ask, ask_inputs, ask_outputs)
+        answering += [asked, asked.then(after_answer, [session, issuers, since, until], after_outputs,
+                                        show_progress="hidden")]
+        clear.click(on_clear, None, clear_outputs, cancels=answering)
 
         examples_timer = gr.Timer(1.0, active=False)
 

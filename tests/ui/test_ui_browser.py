@@ -110,6 +110,7 @@ def test_filter_excluding_the_seed_issuer_leads_to_a_refusal(page: Page, app_ser
 
     # a date range that excludes the seed refuses too, even with the issuer filter cleared
     page.locator("#sqa-clear").click()
+    expect(page.locator(FINISHED)).to_have_count(0)  # the new chat is empty before the next question
     page.locator("#sqa-issuers .token .token-remove").click()
     expect(page.locator("#sqa-issuers .token")).to_have_count(0)
     page.locator("#sqa-since input").fill("2024-06-01")
