@@ -11,7 +11,11 @@ Phases:
 2. ``--clients`` clients at once, each asking all questions in its own rotated order, each question in
    a fresh session → errors, cross-talk (an answer whose question or text is not its own question's
    reference answer), p50/p95;
-3. one client uploads a ``--upload-kb`` statement while another keeps asking → the asker's p50/p95
+3. the same through the HTTP endpoints of the same server: one client on ``POST /api/answer``, then
+   ``--clients`` at once on ``/api/answer``, then ``--clients`` OpenAI clients at once on
+   ``/v1/chat/completions`` (cross-talk: the Answer returned is not its own question's, or its text is
+   not the single-user answer);
+4. one client uploads a ``--upload-kb`` statement while another keeps asking → the asker's p50/p95
    during the upload and how long the upload took (an upload must not block other users); cross-talk
    here means an answer under another question (the upload may legitimately change an answer).
 
@@ -124,6 +128,48 @@ def client_loop(url: str, questions: list[str], run: Run, reference: dict[str, s
                 run.crosstalk.append(q)
 
 
+def http_loop(url: str, questions: list[str], run: Run, reference: dict[str, str] | None, kind: str) -> None:
+    """Questions through ``/api/answer`` (``kind="api"``) or ``/v1/chat/completions`` with the openai client."""
+    import httpx
+    import openai
+
+    http = httpx.Client(trust_env=False, timeout=300)
+    oa = openai.OpenAI(base_url=url + "v1", api_key="unused", max_retries=0, timeout=300, http_client=http)
+    for q in questions:
+        t = time.perf_counter()
+        try:
+            if kind == "api":
+                resp = http.post(url + "api/answer", json={"question": q})
+                resp.raise_for_status()
+                answer = resp.json()
+            else:
+                answer = oa.chat.completions.create(model="statementqa", messages=[{"role": "user", "content": q}]
+                                                    ).model_extra["answer"]
+        except Exception as exc:  # noqa: BLE001 - every failure is counted, the run goes on
+            with run.lock:
+                run.errors.append(f"{kind} {q[:60]}: {type(exc).__name__}: {exc}"[:300])
+            continue
+        seconds = time.perf_counter() - t
+        with run.lock:
+            run.latencies.append(seconds)
+            run.answers.setdefault(q, answer["text"])
+            if answer["question"] != q or (reference is not None and answer["text"] != reference.get(q)):
+                run.crosstalk.append(q)
+    http.close()
+
+
+def concurrent(fn, url: str, questions: list[str], clients: int, *args) -> tuple[Run, float]:
+    run = Run()
+    orders = [questions[i % len(questions):] + questions[: i % len(questions)] for i in range(clients)]
+    threads = [threading.Thread(target=fn, args=(url, o, run, *args)) for o in orders]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return run, time.perf_counter() - t
+
+
 def big_statement(path: Path, kb: int) -> Path:
     """A plain-text statement of about ``kb`` KB made of shared-corpus (or seed) statement texts."""
     texts: list[str] = []
@@ -181,6 +227,19 @@ def main() -> int:
         rows.append(many.row(f"{args.clients} concurrent", args.clients, time.perf_counter() - t)
                     | {"load": load_note()})
 
+        api_single = Run()
+        t = time.perf_counter()
+        http_loop(url, questions, api_single, None, "api")
+        rows.append(api_single.row("HTTP /api/answer, single user", 1, time.perf_counter() - t) | {"load": load_note()})
+        api_reference = api_single.answers
+        api_many, wall = concurrent(http_loop, url, questions, args.clients, api_reference, "api")
+        rows.append(api_many.row(f"HTTP /api/answer, {args.clients} concurrent", args.clients, wall)
+                    | {"load": load_note()})
+        v1_many, wall = concurrent(http_loop, url, questions, args.clients, api_reference, "v1")
+        rows.append(v1_many.row(f"OpenAI /v1/chat, {args.clients} concurrent", args.clients, wall)
+                    | {"load": load_note()})
+        many.errors += api_many.errors + v1_many.errors
+
         if args.upload_kb:
             from gradio_client import Client, handle_file
 
@@ -230,8 +289,11 @@ def main() -> int:
         if "upload_s" in r:
             print(f"{'':40} upload took {r['upload_s']:.1f} s: {r['upload_result'][:90]}")
     single_row, many_row = rows[0], rows[1]
-    print(f"\n{many_row['clients']} clients: p50 {many_row['p50_s'] / single_row['p50_s']:.1f}× and p95 "
+    print(f"\n{many_row['clients']} UI clients: p50 {many_row['p50_s'] / single_row['p50_s']:.1f}× and p95 "
           f"{many_row['p95_s'] / single_row['p95_s']:.1f}× the single-user figures; {load_note()}")
+    api_one, api_n, v1_n = rows[2], rows[3], rows[4]
+    print(f"{api_n['clients']} HTTP clients: p95 {api_n['p95_s'] / api_one['p95_s']:.1f}× (/api/answer) and "
+          f"{v1_n['p95_s'] / api_one['p95_s']:.1f}× (/v1/chat/completions) the single-user /api p95")
     out = write_json(f"concurrency-{time.strftime('%Y%m%d-%H%M%S')}.json",
                      {"clients": args.clients, "questions": len(questions), "rows": rows,
                       "errors": [e for r in (many,) for e in r.errors][:20]})

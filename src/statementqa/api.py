@@ -328,6 +328,10 @@ class Index:
     def document(self, doc_id: str) -> Document | None:
         return self.store.document(doc_id)
 
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
+        """(id, title, date, issuer) of the most recent statements (what example questions are mined from)."""
+        return self.store.titles(limit)
+
     def close(self) -> None:
         self.store.close()
 

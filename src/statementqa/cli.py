@@ -137,6 +137,8 @@ def ask(
     question: Annotated[str, typer.Argument(help="The question.")],
     index: IndexOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    as_markdown: Annotated[bool, typer.Option(
+        "--markdown", help="Print the answer with its quotes and reference lines as Markdown (for a report).")] = False,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only statements from this issuer.")] = None,
     since: Annotated[str | None, typer.Option(help="Only statements dated on/after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only statements dated on/before YYYY-MM-DD.")] = None,
@@ -149,9 +151,14 @@ def ask(
         _err(f"error: index {ix.path} is empty: run `statementqa ingest PATH --index {ix.path}` first")
         raise typer.Exit(1)
     try:
-        if as_json:
+        if as_json or as_markdown:
             ans = ix.answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm)
-            typer.echo(ans.model_dump_json(indent=2))
+            if as_markdown:
+                from statementqa.export import answer_markdown
+
+                typer.echo(answer_markdown(ans, ix.document))
+            else:
+                typer.echo(ans.model_dump_json(indent=2))
             return
         use_llm = ix.settings.llm_enabled if llm is None else llm
         if not (use_llm and sys.stdout.isatty()):  # nothing unverified to watch: print the checked answer

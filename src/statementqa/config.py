@@ -97,7 +97,9 @@ class Settings(BaseSettings):
     upload_max_mb: float = 20.0
     upload_types: list[str] = [".jsonl", ".txt", ".md", ".html", ".htm", ".pdf"]
     upload_dir: Path = Path("index/uploads")
-    ui_concurrency: int = Field(16, ge=1)  # answers (and uploads) the UI runs at the same time
+    ui_concurrency: int = Field(16, ge=1)  # answers (and uploads) the UI runs at the same time, and the HTTP API
+    # The "model" name the OpenAI-compatible endpoint (/v1/chat/completions, /v1/models) reports.
+    api_model_name: str = "statementqa"
 
     @property
     def llm_enabled(self) -> bool:

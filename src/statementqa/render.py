@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from statementqa.models import Answer, Citation, Document, FileResult, IndexStats, Passage
+from statementqa.quotes import verify_citation
 
 # Characters that are harmless in HTML but meaningful to the templating and math layers the
 # page passes content through (Gradio's HTML templates, KaTeX delimiters): encode them too.
@@ -202,13 +204,25 @@ def _source_card(citation: Citation, turn: int, lookup: DocumentLookup) -> str:
     return (
         f'<div class="sqa-source" id="{anchor_id(turn, citation.n)}">'
         f'<div class="sqa-source-title"><span class="sqa-n">[{citation.n}]</span> '
-        f"{esc(citation.title) or esc(citation.doc_id)}</div>"
+        f"{_open_link(citation.doc_id, turn, esc(citation.title) or esc(citation.doc_id))}</div>"
         f'<div class="sqa-byline">{_byline(citation.source, citation.date)}{link}</div>'
-        f'<blockquote class="sqa-context">{quote}</blockquote>{note}</div>'
+        f'<blockquote class="sqa-context">{quote}</blockquote>{note}'
+        f"{_open_button(citation.doc_id, turn)}</div>"
     )
 
 
-def _closest_card(p: Passage) -> str:
+def _open_link(doc_id: str, turn: int, label_html: str) -> str:
+    """A statement's title as a control that opens the whole statement in the viewer (see ``ui.VIEWER_JS``)."""
+    return (f'<button type="button" class="sqa-open sqa-open-title" data-sqa-open="{esc(doc_id)}" '
+            f'data-sqa-turn="{turn}" title="Read the whole statement">{label_html}</button>')
+
+
+def _open_button(doc_id: str, turn: int) -> str:
+    return (f'<button type="button" class="sqa-open sqa-open-button" data-sqa-open="{esc(doc_id)}" '
+            f'data-sqa-turn="{turn}">Read the whole statement ›</button>')
+
+
+def _closest_card(p: Passage, turn: int = 0) -> str:
     url = safe_url(p.url)
     link = (
         f' · <a class="sqa-orig" href="{esc(url)}" target="_blank" rel="noopener noreferrer">original</a>'
@@ -218,9 +232,9 @@ def _closest_card(p: Passage) -> str:
     snippet = p.text if len(p.text) <= 2 * CONTEXT_CHARS else p.text[: 2 * CONTEXT_CHARS] + "…"
     return (
         f'<div class="sqa-source sqa-closest-card"><div class="sqa-source-title">'
-        f"{esc(p.title) or esc(p.doc_id)}</div>"
+        f"{_open_link(p.doc_id, turn, esc(p.title) or esc(p.doc_id))}</div>"
         f'<div class="sqa-byline">{_byline(p.source, p.date)}{link}</div>'
-        f'<blockquote class="sqa-context">{esc_lines(snippet)}</blockquote></div>'
+        f'<blockquote class="sqa-context">{esc_lines(snippet)}</blockquote>{_open_button(p.doc_id, turn)}</div>'
     )
 
 
@@ -234,7 +248,7 @@ def sources_html(answer: Answer, turn: int, lookup: DocumentLookup) -> str:
         return (
             head
             + '<div class="sqa-closest-label">Closest statements (they do not answer the question):</div>'
-            + "".join(_closest_card(p) for p in closest)
+            + "".join(_closest_card(p, turn) for p in closest)
         )
     return head + "".join(_source_card(c, turn, lookup) for c in answer.citations)
 
@@ -256,11 +270,76 @@ def conversation_sources_html(answers: Sequence[Answer], lookup: DocumentLookup)
     return "".join(blocks)
 
 
+VIEWER_EMPTY = ('<div class="sqa-viewer sqa-empty">Click a source’s title or “Read the whole statement” to read '
+                "the whole stored statement here, with this answer’s quotes highlighted.</div>")
+
+
+def _merged_spans(spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
+    """(start, end, citation numbers) with overlapping or touching quotes merged into one highlight."""
+    out: list[tuple[int, int, list[int]]] = []
+    for start, end, n in sorted(spans):
+        if out and start <= out[-1][1]:
+            s0, e0, ns = out[-1]
+            out[-1] = (s0, max(e0, end), [*ns, n])
+        else:
+            out.append((start, end, [n]))
+    return out
+
+
+def statement_viewer_html(doc: Document | None, citations: Sequence[Citation] = (), requested_id: str = "",
+                          question: str = "") -> str:
+    """The whole stored statement, every quote of the answer from it highlighted by its offsets.
+
+    Why offsets and a check: a highlight marks exactly ``text[start:end]`` and only when that equals the
+    quote, so the reader sees what was cited where it stands. All statement text is escaped (it renders
+    as text, never as markup) and only an http(s) URL becomes a link. The first highlight carries
+    ``data-sqa-first`` so the page can scroll to it.
+    """
+    if doc is None:
+        return (f'<div class="sqa-viewer sqa-empty">No statement with id “{esc(requested_id)}” in the index: '
+                "it may have been removed since this answer.</div>")
+    text = doc.text
+    mine = [c for c in citations if c.doc_id == doc.id]
+    good = [c for c in mine if verify_citation(c, text)]
+    stale = [c for c in mine if c not in good]
+    spans = _merged_spans([(c.start, c.end, c.n) for c in good])
+    body: list[str] = []
+    pos = 0
+    for i, (start, end, ns) in enumerate(spans):
+        body.append(esc(text[pos:start]))
+        label = " ".join(f"[{n}]" for n in ns)
+        first = ' data-sqa-first="1"' if i == 0 else ""
+        body.append(f'<mark class="sqa-hl" data-n="{esc(label)}" title="Quoted as {esc(label)}"{first}>'
+                    f"{esc(text[start:end])}</mark>")
+        pos = end
+    body.append(esc(text[pos:]))
+    url = safe_url(doc.url)
+    link = (f' · <a class="sqa-orig" href="{esc(url)}" target="_blank" rel="noopener noreferrer">original</a>'
+            if url else "")
+    notes = []
+    if question:
+        found = f"{len(spans)} highlighted passage{'s' if len(spans) != 1 else ''}" if spans else "no quote from it"
+        notes.append(f'<div class="sqa-viewer-for">For “{esc(question)}”: {found}.</div>')
+    if stale:
+        nums = ", ".join(f"[{c.n}]" for c in stale)
+        notes.append(f'<div class="sqa-notice">Quote {esc(nums)} no longer matches the stored text of this statement '
+                     "(it was re-ingested since the answer), so it is not highlighted.</div>")
+    token = secrets.token_hex(6)  # tells the page's scroll script which rendering is the new one
+    return (
+        f'<div class="sqa-viewer" data-doc="{esc(doc.id)}" data-highlights="{len(spans)}" data-sqa-view="{token}">'
+        f'<div class="sqa-viewer-title">{esc(doc.title) or esc(doc.id)}</div>'
+        f'<div class="sqa-byline">{_byline(doc.source, doc.date)}{link}</div>'
+        f'<div class="sqa-viewer-id">Statement {esc(doc.id)} · {len(text):,} characters</div>'
+        + "".join(notes)
+        + f'<div class="sqa-viewer-text">{"".join(body)}</div></div>'
+    )
+
+
 def _plain_byline(source: str, date: str | None) -> str:
     return ", ".join(x for x in (source, date or "") if x)
 
 
-def _quoted(quote: str) -> str:
+def quoted(quote: str) -> str:
     """Put a quote in quotation marks unless it already is one (no ““doubled”” marks)."""
     q = quote.strip()
     if len(q) > 1 and q[0] in "“\"«„" and q[-1] in "”\"»“":
@@ -285,7 +364,7 @@ def answer_plain_text(answer: Answer) -> str:
             lines.append(f"[{c.n}] {c.title or c.doc_id} — {_plain_byline(c.source, c.date)}")
             if c.url:
                 lines.append(f"    {c.url}")
-            lines.append(f"    {_quoted(c.quote)}")
+            lines.append(f"    {quoted(c.quote)}")
     if answer.unsupported_sentences:
         lines += ["", "Not supported by any verified quote:"]
         lines += [f"- {u}" for u in answer.unsupported_sentences]

@@ -1,20 +1,24 @@
-"""The Gradio chat UI: ask, read the quoted sources, filter, add statements.
+"""The Gradio chat UI: ask, read the quoted sources and whole statements, see when it was said, export.
 
 Why this shape: the handlers are plain functions over an :class:`IndexLike` (so they are
 unit-tested with a fake index, no browser) and all HTML comes from :mod:`statementqa.render`
 (escaping in one place). The index is thread-safe (answers share it, writes are exclusive only
 while they write), so handlers take no lock of their own: answers never wait behind other answers,
 an upload's loading and embedding never block anyone, and example questions are worked out in the
-background (once per index generation) so a page load never waits for them.
+background (once per index generation, cached in the index folder) so a page load never waits for them.
+The conversation is kept in the browser (``gr.BrowserState``) and checked again when it is restored:
+a quote is shown only while it still is the stored text at its offsets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import shutil
 import stat
+import tempfile
 import threading
 import time
 import unicodedata
@@ -24,10 +28,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import ValidationError
+
+from statementqa import examples as mined
+from statementqa import export
 from statementqa.config import Settings
 from statementqa.filters import UserInputError
 from statementqa.models import Answer, Document, IndexStats, IngestSummary, Passage
+from statementqa.quotes import verify_citation
 from statementqa.render import (
+    VIEWER_EMPTY,
     UploadOutcome,
     answer_html,
     answer_plain_text,
@@ -37,13 +47,18 @@ from statementqa.render import (
     esc_lines,
     file_result_message,
     index_panel_html,
+    statement_viewer_html,
     streaming_html,
     upload_results_html,
 )
+from statementqa.timeline import Timeline, build_timeline
 
 log = logging.getLogger(__name__)
 
-MAX_EXAMPLES = 4
+MAX_EXAMPLES = mined.MAX_EXAMPLES
+MAX_SAVED_TURNS = 50  # turns kept in the browser (localStorage holds a few MB per site)
+TIMELINE_K = 30  # passages retrieved for the timeline (one point per statement among them)
+STATE_VERSION = 1
 STREAM_INTERVAL = 0.1  # seconds between chat updates while an answer streams (each update re-sends the chat)
 
 
@@ -60,6 +75,7 @@ class IndexLike(Protocol):
     def sources(self) -> list[str]: ...
     def document(self, doc_id: str) -> Document | None: ...
     def generation(self) -> int: ...
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]: ...
 
 
 @dataclass
@@ -189,8 +205,15 @@ class App:
         self.stream_interval = STREAM_INTERVAL
         self._examples_lock = threading.Lock()
         self._examples_key: object = None  # the index generation the examples were made for
-        self._examples: list[str] = []
+        self._examples: list[mined.Example] = []
         self._examples_job: threading.Thread | None = None
+        path = getattr(index, "path", None)
+        self.index_dir: Path | None = Path(path) if path is not None else None
+        self._fingerprint = mined.fingerprint(self.settings)
+        cached = mined.load_cached(self.index_dir, self._fingerprint)  # a restart on an unchanged index: at once
+        if cached is not None:
+            self._examples_key, self._examples = cached
+        self._export_dir = Path(tempfile.gettempdir()) / "statementqa-exports"
 
     # ---- reading the index -------------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:
@@ -216,12 +239,12 @@ class App:
         key = self.generation()
         with self._examples_lock:
             if key == self._examples_key:
-                return list(self._examples), True
+                return [e.question for e in self._examples], True
             if self._examples_job is None or not self._examples_job.is_alive():
                 self._examples_job = threading.Thread(target=self._build_examples, args=(key,),
                                                       name="example-questions", daemon=True)
                 self._examples_job.start()
-            return list(self._examples), False
+            return [e.question for e in self._examples], False
 
     def example_questions(self, timeout: float | None = None) -> list[str]:
         """The example questions for the current index, waiting (up to ``timeout``) for them."""
@@ -233,52 +256,120 @@ class App:
         return examples
 
     def _build_examples(self, key: object) -> None:
+        with self._examples_lock:
+            previous = list(self._examples)
         try:
-            examples = self.compute_examples()
+            found = mined.build(self.index, previous=previous)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - no examples is better than a broken page
             log.exception("example questions failed")
-            examples = []
+            found = []
+        else:
+            mined.save_cached(self.index_dir, key, found, self._fingerprint)
         with self._examples_lock:
-            self._examples_key, self._examples = key, examples
+            self._examples_key, self._examples = key, found
 
     def compute_examples(self) -> list[str]:
-        """Questions that work on the current index, derived from what is indexed.
+        """Questions mined from the indexed statements, each checked to cite its own sentence (see
+        :mod:`statementqa.examples`); computed now, without the cache."""
+        return [e.question for e in mined.build(self.index)]  # type: ignore[arg-type]
 
-        Why checked: a template filled from a statement's title is only shown if answering it
-        right now cites that statement, so an example never leads to a refusal. The check uses the
-        extractive answerer (``llm=False``): it only asks whether retrieval finds the statement, and a
-        slow LLM must not hold up the examples.
-        """
+    # ---- the statement viewer, the timeline, exports ------------------------------------------
+    def open_statement(self, session: Session, doc_id: str, turn: object = None) -> str:
+        """The whole statement ``doc_id`` with every quote of answer ``turn`` (1-based; default the latest)
+        from it highlighted. ``doc_id``/``turn`` come from the page and are only looked up, never trusted."""
+        doc_id = str(doc_id or "")[:500]
+        try:
+            t = int(str(turn))
+        except ValueError:
+            t = len(session.answers)
+        answer = session.answers[t - 1] if 1 <= t <= len(session.answers) else (
+            session.answers[-1] if session.answers else None)
+        doc = self.index.document(doc_id) if doc_id else None
+        return statement_viewer_html(doc, answer.citations if answer else [], doc_id,
+                                     answer.question if answer else "")
+
+    def timeline(self, session: Session, issuers: list[str] | None = None, since: str | None = None,
+                 until: str | None = None) -> Timeline:
+        """The statements matching the latest question (with the filters it was asked under), by date."""
+        if not session.answers:
+            return Timeline([], 0)
+        answer = session.answers[-1]
+        matching: list[Passage] = []
+        try:
+            matching = self.index.retrieve(answer.question, sources=list(issuers) if issuers else None,
+                                           since=parse_day(since, "From"), until=parse_day(until, "Until"),
+                                           top_k=TIMELINE_K)
+        except Exception:  # noqa: BLE001 - the chart then shows the answer's own passages
+            log.info("timeline retrieval failed for %r", answer.question, exc_info=True)
+        return build_timeline(answer, matching)
+
+    def export_files(self, session: Session) -> tuple[Path, Path] | None:
+        """The conversation as a Markdown report and as JSON (every Answer field, offsets, reference lines,
+        each quote re-checked now), written to fresh files for a download button; None when empty."""
+        if not session.answers:
+            return None
+        self._prune_exports()
+        folder = Path(tempfile.mkdtemp(prefix="conv-", dir=_mkdir(self._export_dir)))
+        md = folder / "statementqa-conversation.md"
+        js = folder / "statementqa-conversation.json"
         stats = self.index.stats()
-        examples: list[str] = []
-        for source in sorted(stats.sources, key=lambda s: -stats.sources[s]):
-            for p in self._statements_of(source):
-                q = _question_from_title(p.title)
-                if not q or q in examples:
-                    continue
-                try:
-                    a = self.index.answer(q, sources=[source], llm=False)
-                except Exception:  # an example that cannot be answered is just not shown
-                    log.exception("example question failed: %s", q)
-                    continue
-                if not a.refused and any(c.doc_id == p.doc_id for c in a.citations):
-                    examples.append(q)
-                    break
-            if len(examples) >= MAX_EXAMPLES:
-                break
-        return examples
+        index_info = {"statements": stats.statements, "date_from": stats.date_from, "date_to": stats.date_to}
+        md.write_text(export.conversation_markdown(session.answers, self.document), encoding="utf-8")
+        js.write_text(_json_dumps(export.conversation_json(session.answers, self.document, index=index_info)),
+                      encoding="utf-8")
+        return md, js
 
-    def _statements_of(self, source: str, limit: int = 3) -> list[Passage]:
-        """A few statements of one issuing body (one passage each), found through retrieval."""
-        seen: set[str] = set()
-        out: list[Passage] = []
-        for p in self.index.retrieve(source, sources=[source], top_k=10):
-            if p.doc_id not in seen and p.title:
-                seen.add(p.doc_id)
-                out.append(p)
-            if len(out) == limit:
-                break
-        return out
+    def _prune_exports(self, max_age: float = 3600.0) -> None:
+        """Our copies are only needed until Gradio has cached them for the download: drop old ones."""
+        now = time.time()
+        try:
+            for child in self._export_dir.iterdir():
+                if child.is_dir() and now - child.stat().st_mtime > max_age:
+                    shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            return
+
+    # ---- keeping the conversation across a reload -------------------------------------------
+    def storage_key(self) -> tuple[str, str]:
+        """(localStorage key, secret) for this index: a conversation is restored only over the index it was
+        held on. The value is checked when restored (it comes from the browser), not trusted."""
+        where = str(self.index_dir.resolve()) if self.index_dir is not None else "statementqa"
+        digest = hashlib.sha256(where.encode("utf-8")).hexdigest()
+        return f"statementqa-conversation-{digest[:12]}", digest[12:44]
+
+    def saved_state(self, session: Session) -> dict[str, Any]:
+        """What the browser keeps of a conversation: the answers (the chat is re-rendered from them). Never
+        empty as a value: Gradio's BrowserState does not write a falsy value, so New chat stores no answers."""
+        return {"v": STATE_VERSION, "answers": [a.model_dump(mode="json") for a in session.answers[-MAX_SAVED_TURNS:]]}
+
+    def restore(self, state: object) -> Session:
+        """A session from the browser's saved state; every quote is verified again against the index and one
+        that no longer matches is dropped, with a notice on its answer. Anything unreadable is ignored."""
+        session = Session()
+        if not isinstance(state, dict) or state.get("v") != STATE_VERSION or not isinstance(state.get("answers"), list):
+            return session
+        for raw in state["answers"][-MAX_SAVED_TURNS:]:
+            try:
+                answer = Answer.model_validate(raw)
+            except ValidationError:
+                continue
+            session.answers.append(self._reverified(answer))
+        session.messages = _messages_for(session.answers)
+        return session
+
+    def _reverified(self, answer: Answer) -> Answer:
+        kept = []
+        dropped = []
+        for c in answer.citations:
+            doc = self.index.document(c.doc_id)
+            (kept if verify_citation(c, doc.text if doc else None) else dropped).append(c)
+        if not dropped:
+            return answer
+        nums = ", ".join(f"[{c.n}]" for c in dropped)
+        note = (f"Quote {nums} no longer matches the stored statement (re-ingested or removed since this answer); "
+                "it is not shown.")
+        return answer.model_copy(update={"citations": kept,
+                                         "notice": f"{answer.notice} {note}" if answer.notice else note})
 
     # ---- asking ------------------------------------------------------------------------------
     def respond(
@@ -298,8 +389,7 @@ class App:
         if not question:
             return
         limit = self.settings.max_question_chars
-        shown = question if len(question) <= limit else question[:300].rstrip() + f" … ({len(question):,} characters)"
-        session.messages.append({"role": "user", "content": f"<div>{esc_lines(shown)}</div>"})
+        session.messages.append(_user_bubble(question, limit))
         session.messages.append({"role": "assistant", "content": streaming_html("")})
         yield list(session.messages), session, None, None
         try:
@@ -474,43 +564,39 @@ def _input_error_html(message: str) -> str:
     return f'<div class="sqa-answer sqa-input-error">{esc(message)}</div>'
 
 
-_TRAILING_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+def _user_bubble(question: str, limit: int) -> dict[str, str]:
+    shown = question if len(question) <= limit else question[:300].rstrip() + f" … ({len(question):,} characters)"
+    return {"role": "user", "content": f"<div>{esc_lines(shown)}</div>"}
 
 
-# Press-release title boilerplate ("FACT SHEET: …", "Statement by … on …", "Readout of …"): the topic follows.
-_TITLE_LEAD = re.compile(
-    r"^(?:[^:]{1,30}:\s+"  # "FACT SHEET: ", "U.S.-EU: "
-    r"|.{0,60}?\b(?:statement|remarks|readout)\b.{0,80}?\s+on\s+"
-    r"|readout\s+of\s+)",
-    re.IGNORECASE,
-)
+def _messages_for(answers: Sequence[Answer], limit: int = 1000) -> list[dict[str, str]]:
+    """The chat bubbles of a conversation, rendered again from its answers (after a reload)."""
+    out: list[dict[str, str]] = []
+    for turn, a in enumerate(answers, 1):
+        out += [_user_bubble(a.question, limit), {"role": "assistant", "content": answer_html(a, turn)}]
+    return out
 
 
-def _topic_of(title: str) -> str:
-    """The topic part of a statement title (boilerplate lead removed when enough is left)."""
-    title = re.sub(r"\s+", " ", title or "").strip()
-    m = _TITLE_LEAD.match(title)
-    rest = title[m.end():] if m else title
-    return rest if len(rest.split(" ")) >= 2 else title
-
-
-def _question_from_title(title: str, max_chars: int = 36) -> str | None:
-    """A short question about a statement, from its title (Gradio shows example texts up to 60 chars)."""
-    words = _topic_of(title).split(" ")
-    if len(words) < 3:
+def _padded_range(tl: Timeline) -> list[float | None] | None:
+    """x limits (epoch seconds) a little wider than the dates, so the first and last points are not cut."""
+    if not tl.points:
         return None
-    kept: list[str] = []
-    for w in words:
-        if len(" ".join([*kept, w])) > max_chars:
-            break
-        kept.append(w)
-    cut = len(kept) < len(words)
-    while cut and len(kept) > 1 and kept[-1].lower() in _TRAILING_SMALL_WORDS:
-        kept.pop()
-    phrase = " ".join(kept).rstrip(" ,;:.-–—")
-    if not phrase:
-        return None
-    return f"What was said about “{phrase}{'…' if cut else ''}”?"
+    import calendar
+
+    lo, hi = (calendar.timegm(d.timetuple()) for d in (tl.points[0].day, tl.points[-1].day))
+    pad = max(20 * 86400, (hi - lo) * 0.04)
+    return [lo - pad, hi + pad]
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _json_dumps(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 # ---- the Gradio app ---------------------------------------------------------------------------
@@ -531,17 +617,73 @@ a.sqa-cite { font-weight: 600; text-decoration: none; }
 .sqa-source-title { font-weight: 600; }
 .sqa-byline { font-size: .85em; opacity: .75; }
 .sqa-context { margin: .4em 0 0 0; padding-left: .6em; border-left: 3px solid #d1d5db; font-size: .92em; }
-.sqa-context mark { background: #fde68a; color: inherit; padding: 0 .1em; }
+.sqa-context mark, .sqa-viewer mark { background: #fde68a; color: inherit; padding: 0 .1em; }
 .sqa-turn-q { font-weight: 600; margin: .2em 0 .4em 0; }
 .sqa-uploads .sqa-upload-bad { color: #b91c1c; }
 .sqa-uploads .sqa-upload-ok { color: #15803d; }
+button.sqa-open { background: none; border: 0; padding: 0; cursor: pointer; color: #1d4ed8; font: inherit;
+  text-align: left; }
+button.sqa-open-title { font-weight: 600; color: inherit; text-decoration: underline dotted; }
+button.sqa-open-button { display: block; margin-top: .35em; font-size: .85em; }
+.sqa-viewer-title { font-weight: 600; font-size: 1.05em; }
+.sqa-viewer-id, .sqa-viewer-for { font-size: .8em; opacity: .7; margin: .2em 0; }
+.sqa-viewer-text { white-space: pre-wrap; margin-top: .6em; line-height: 1.45; }
+.sqa-viewer mark.sqa-hl { outline: 2px solid #f59e0b; border-radius: 2px; }
+#sqa-timeline-caption { font-size: .85em; opacity: .8; }
+"""
+
+# In the page (Gradio's ``head``): a click on [n] in an answer shows the Sources tab first, so the link
+# can scroll to the source even while the statement viewer is open.
+HEAD = """<script>
+document.addEventListener('click', function (e) {
+  var a = e.target && e.target.closest && e.target.closest('a.sqa-cite');
+  if (!a) return;
+  var tab = Array.from(document.querySelectorAll('button[role=tab]')).find(function (b) {
+    return b.textContent.trim() === 'Sources'; });
+  if (tab && tab.getAttribute('aria-selected') !== 'true') {
+    tab.click();
+    var id = (a.getAttribute('href') || '').slice(1);
+    setTimeout(function () { var t = document.getElementById(id); if (t) t.scrollIntoView(); }, 150);
+  }
+}, true);
+</script>"""
+
+# The sources panel: a click on a source's title or "Read the whole statement" asks the server for the
+# viewer (the statement id and turn travel as event data; the server only looks them up).
+SOURCES_JS = """
+element.addEventListener('click', (e) => {
+  const b = e.target.closest('[data-sqa-open]');
+  if (!b) return;
+  e.preventDefault();
+  trigger('click', {doc: b.getAttribute('data-sqa-open'), turn: b.getAttribute('data-sqa-turn') || ''});
+});
+"""
+
+# The viewer: when a new statement is rendered (a new data-sqa-view token appears), scroll to its first
+# highlighted quote once it is visible (the Statement tab may still be opening).
+VIEWER_JS = """
+let done = null;
+const toFirst = () => {
+  const view = element.querySelector('[data-sqa-view]');
+  if (!view || view.getAttribute('data-sqa-view') === done) return;
+  done = view.getAttribute('data-sqa-view');
+  let tries = 0;
+  const go = () => {
+    const m = view.querySelector('mark[data-sqa-first]');
+    if (m && m.offsetParent === null && tries++ < 60) { setTimeout(go, 50); return; }
+    if (m) m.scrollIntoView({block: 'center'}); else view.scrollIntoView({block: 'nearest'});
+  };
+  go();
+};
+new MutationObserver(toFirst).observe(element, {childList: true, subtree: true});
+toFirst();
 """
 
 HEADER = (
     "## statementqa — what did they actually say?\n"
     "Answers come only from the indexed official statements. Every answer quotes its sources "
-    "verbatim; click a [n] marker to see the quote inside its paragraph. When the statements do "
-    "not say, the app says so."
+    "verbatim; click a [n] marker to see the quote inside its paragraph, and a source's title to read the "
+    "whole statement. When the statements do not say, the app says so."
 )
 
 
@@ -549,12 +691,18 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
     """The Gradio Blocks app over ``index`` (``notice`` is shown in the index panel, e.g. first run)."""
     import gradio as gr
 
+    from statementqa.timeline import CITED, MATCHING, frame
+
     app = App(index, settings, notice)
     s = app.settings
     allowed = ", ".join(sorted(_allowed_types(s)))
+    storage_key, secret = app.storage_key()
+    app.examples_now()  # start the examples now (not at the first page load) when the cache is stale
 
-    with gr.Blocks(title="statementqa", analytics_enabled=False, fill_width=True) as demo:
+    with gr.Blocks(title="statementqa", analytics_enabled=False, fill_width=True,
+                   delete_cache=(3600, 86400)) as demo:
         session = gr.State(Session())
+        saved = gr.BrowserState(None, storage_key=storage_key, secret=secret)
         gr.Markdown(HEADER)
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=280):
@@ -590,12 +738,32 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
                     components=[question], samples=[], label="Example questions (they work on this index)",
                     elem_id="sqa-examples", samples_per_page=MAX_EXAMPLES,
                 )
+                with gr.Accordion("When was it said: the matching statements over time", open=True):
+                    timeline_plot = gr.ScatterPlot(
+                        None, x="date", y="issuer", color="status", elem_id="sqa-timeline",
+                        color_map={CITED: "#dc2626", MATCHING: "#93c5fd"}, tooltip=["title", "cited as"],
+                        x_title="Date of the statement", y_title="Issuer", color_title="", height=220,
+                        show_label=False,
+                    )
+                    timeline_caption = gr.Markdown("Ask a question to see its statements on a time axis.",
+                                                   elem_id="sqa-timeline-caption")
                 plain = gr.Textbox(
                     label="Last answer with citations, as plain text (copy into a report)", lines=6,
                     max_lines=14, interactive=False, buttons=["copy"], elem_id="sqa-plain",
                 )
+                with gr.Row():
+                    download_md = gr.DownloadButton("Download conversation (Markdown)", value=None,
+                                                    interactive=False, elem_id="sqa-download-md", size="sm")
+                    download_json = gr.DownloadButton("Download conversation (JSON)", value=None,
+                                                      interactive=False, elem_id="sqa-download-json", size="sm")
             with gr.Column(scale=2, min_width=320):
-                sources_panel = gr.HTML(conversation_sources_html([], app.document), elem_id="sqa-sources")
+                with gr.Tabs(selected="sources") as tabs:
+                    with gr.Tab("Sources", id="sources", elem_id="sqa-tab-sources"):
+                        sources_panel = gr.HTML(conversation_sources_html([], app.document), elem_id="sqa-sources",
+                                                js_on_load=SOURCES_JS)
+                    with gr.Tab("Statement", id="statement", elem_id="sqa-tab-statement"):
+                        viewer = gr.HTML(VIEWER_EMPTY, elem_id="sqa-viewer", js_on_load=VIEWER_JS,
+                                         max_height=760)
 
         def current_view(sess: Session, current: list[str] | None) -> tuple[Any, Any]:
             """Issuer choices and the index panel, redrawn only when the index changed since this tab
@@ -613,8 +781,9 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             def outputs(step: tuple[Any, ...], first: bool, last: bool) -> tuple[Any, ...]:
                 msgs, new_sess, src_html, text = step
                 view = current_view(new_sess, iss) if last else (gr.skip(), gr.skip())
+                keep = app.saved_state(new_sess) if last and src_html is not None else gr.skip()
                 return (msgs, new_sess, gr.skip() if src_html is None else src_html,
-                        gr.skip() if text is None else text, "" if first else gr.skip(), *view)
+                        gr.skip() if text is None else text, "" if first else gr.skip(), *view, keep)
 
             # one step behind, so the last update (the one API clients get as the result) is complete
             previous, first = None, True
@@ -626,20 +795,61 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             if previous is not None:
                 yield outputs(previous, first, last=True)
 
+        def chart(sess: Session, iss: list[str] | None, a: str | None, b: str | None) -> tuple[Any, Any]:
+            if not sess.answers:
+                return gr.ScatterPlot(value=None), "Ask a question to see its statements on a time axis."
+            tl = app.timeline(sess, iss, a, b)
+            issuers_shown = len({p.issuer for p in tl.points})
+            plot = gr.ScatterPlot(value=frame(tl) if tl.points else None, height=140 + 36 * max(1, issuers_shown),
+                                  x_lim=_padded_range(tl))
+            return plot, esc(tl.caption())
+
+        def downloads(sess: Session) -> tuple[Any, Any]:
+            files = app.export_files(sess)
+            if files is None:
+                return gr.DownloadButton(value=None, interactive=False), gr.DownloadButton(value=None,
+                                                                                           interactive=False)
+            md, js = files
+            return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(js),
+                                                                                         interactive=True)
+
+        def after_answer(sess: Session, iss: list[str] | None, a: str | None, b: str | None) -> tuple[Any, ...]:
+            """The chart and the downloads follow the answer (the answer is shown first)."""
+            return (*chart(sess, iss, a, b), *downloads(sess))
+
         ask_inputs = [question, session, issuers, since, until]
-        ask_outputs = [chatbot, session, sources_panel, plain, question, issuers, index_panel]
-        ask.click(on_ask, ask_inputs, ask_outputs)
-        question.submit(on_ask, ask_inputs, ask_outputs)
+        ask_outputs = [chatbot, session, sources_panel, plain, question, issuers, index_panel, saved]
+        after_outputs = [timeline_plot, timeline_caption, download_md, download_json]
+        answering: list[Any] = []  # what New chat cancels: an answer (or its chart) must not land in the new chat
+        for trigger in (ask.click, question.submit):
+            asked = trigger(on_ask, ask_inputs, ask_outputs)
+            answering += [asked, asked.then(after_answer, [session, issuers, since, until], after_outputs,
+                                            show_progress="hidden")]
 
         def on_clear() -> tuple[Any, ...]:
-            return [], Session(), conversation_sources_html([], app.document), ""
+            return ([], Session(), conversation_sources_html([], app.document), "", app.saved_state(Session()),
+                    VIEWER_EMPTY,
+                    gr.Tabs(selected="sources"), *after_answer(Session(), None, None, None))
 
-        clear.click(on_clear, None, [chatbot, session, sources_panel, plain])
+        clear_outputs = [chatbot, session, sources_panel, plain, saved, viewer, tabs, *after_outputs]
+
+        def on_open(sess: Session, evt: Any) -> tuple[Any, Any]:
+            data = getattr(evt, "_data", None) or {}
+            if not isinstance(data, dict) or not data.get("doc"):
+                return gr.skip(), gr.skip()
+            return app.open_statement(sess, data.get("doc"), data.get("turn")), gr.Tabs(selected="statement")
+
+        on_open.__annotations__["evt"] = gr.EventData  # a real class: Gradio passes event data by this hint
+
+        sources_panel.click(on_open, [session], [viewer, tabs], show_progress="hidden")
 
         def on_example(sample: list[str]) -> str:
             return sample[0] if sample else ""
 
-        examples.click(on_example, examples, question).then(on_ask, ask_inputs, ask_outputs)
+        asked = examples.click(on_example, examples, question).then(on_ask, ask_inputs, ask_outputs)
+        answering += [asked, asked.then(after_answer, [session, issuers, since, until], after_outputs,
+                                        show_progress="hidden")]
+        clear.click(on_clear, None, clear_outputs, cancels=answering)
 
         examples_timer = gr.Timer(1.0, active=False)
 
@@ -671,37 +881,31 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             refresh_examples, None, [examples, examples_timer]
         )
 
-        def on_load(sess: Session, current: list[str] | None) -> tuple[Any, ...]:
-            return (*refresh_examples(), *current_view(sess, current), sess)
+        def on_load(sess: Session, current: list[str] | None, kept: object) -> tuple[Any, ...]:
+            """A page (re)load: examples, filters, and the conversation this browser kept (checked again)."""
+            restored = app.restore(kept) if not sess.answers else sess
+            restored.generation = sess.generation
+            view = current_view(restored, current)
+            if restored.answers:
+                last = restored.answers[-1]
+                convo = (restored.messages, conversation_sources_html(restored.answers, app.document),
+                         answer_plain_text(last))
+            else:
+                convo = (gr.skip(), gr.skip(), gr.skip())
+            return (*refresh_examples(), *view, restored, *convo)
 
-        demo.load(on_load, [session, issuers], [examples, examples_timer, issuers, index_panel, session],
-                  concurrency_limit=None)
+        demo.load(on_load, [session, issuers, saved],
+                  [examples, examples_timer, issuers, index_panel, session, chatbot, sources_panel, plain],
+                  concurrency_limit=None).then(
+            after_answer, [session, issuers, since, until], after_outputs, show_progress="hidden")
     app.gate = UploadGate.for_gradio(demo)  # only what this app's /upload wrote
     return demo
 
 
 def launch(index: IndexLike, *, notice: str | None = None, settings: Settings | None = None,
            block: bool = True) -> Any:
-    """Serve the UI on ``ui_host:ui_port`` (loopback by default), with basic auth if configured."""
-    s = settings or index.settings
-    if bool(s.ui_auth_user) != bool(s.ui_auth_password):
-        raise SystemExit("Set both STATEMENTQA_UI_AUTH_USER and STATEMENTQA_UI_AUTH_PASSWORD, or neither.")
-    auth = (s.ui_auth_user, s.ui_auth_password) if s.ui_auth_user and s.ui_auth_password else None
-    demo = build_ui(index, notice=notice, settings=s)
-    # Answers run side by side (the index is thread-safe); on 2 cores this mostly stops short answers
-    # from queueing behind long ones or behind an upload.
-    demo.queue(default_concurrency_limit=s.ui_concurrency)
-    kwargs: dict[str, Any] = {
-        "server_name": s.ui_host,
-        "server_port": s.ui_port,
-        "share": False,
-        "auth": auth,
-        "css": CSS,
-        # Gradio's own cap stops oversized uploads before they reach the disk; add_files checks too.
-        "max_file_size": int(s.upload_max_mb * 1024 * 1024),
-        "prevent_thread_lock": not block,
-        "ssr_mode": False,  # no Node server: one process, assets served by Python
-        "footer_links": ["gradio", "settings"],
-    }
-    demo.launch(**kwargs)
-    return demo
+    """Serve the UI and the HTTP API (:mod:`statementqa.server`) on ``ui_host:ui_port``, loopback by
+    default, with the configured user/password; ``block=False`` returns the running server (``.close()``)."""
+    from statementqa.server import serve
+
+    return serve(index, notice=notice, settings=settings, block=block)

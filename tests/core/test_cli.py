@@ -32,6 +32,9 @@ def test_cli_ingest_ask_json_remove(seed_files: Path, tmp_path: Path, monkeypatc
     assert {"doc_id", "text", "score", "title", "source", "date", "url"} <= set(data["passages"][0])
     r = runner.invoke(app, ["ask", "How many MoUs has the US signed?", *ix])
     assert r.exit_code == 0 and "[1]" in r.output and "chars" in r.output
+    r = runner.invoke(app, ["ask", "How many MoUs has the US signed?", *ix, "--markdown"])
+    assert r.exit_code == 0 and r.output.startswith("## How many MoUs has the US signed?")
+    assert "17th such memorandum of understanding" in r.output and "(accessed " in r.output
     r = runner.invoke(app, ["remove", SEED_ID, *ix])
     assert r.exit_code == 0 and "1 statement(s) removed" in r.output
     get_settings.cache_clear()

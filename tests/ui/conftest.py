@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from uikit import PAYLOAD_STATEMENT
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,21 +29,6 @@ CHROMIUM_ARGS = [
 SEED_ID = "cz-mfa-2024-05-lipavsky-blinken"
 N_RELATED = 12
 STARTUP_TIMEOUT = 180.0
-
-# A statement whose title, text and URL carry script payloads: it must be displayed as text.
-PAYLOAD_STATEMENT = {
-    "id": "test-payload-harbour-bridge",
-    "title": 'Harbour bridge <img src=x onerror="window.__sqa_xss=1"> reopening',
-    "date": "2025-02-10",
-    "source": "Ministry of Examples",
-    "url": "javascript:window.__sqa_xss=5",
-    "text": (
-        "Harbour bridge update.\n\nThe Ministry of Examples said the harbour bridge will reopen on 3 March 2025 "
-        '<script>window.__sqa_xss=2</script> after repairs. <img src=x onerror="window.__sqa_xss=3"> '
-        "The repairs cost {{7*7}} million euros.\n\nThe bridge carries about 9,000 vehicles a day."
-    ),
-}
-
 
 def _related_statements() -> list[str]:
     """Short statements on the seed's topics that do not themselves answer the MoU question."""

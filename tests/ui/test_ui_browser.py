@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from uikit import PAYLOAD_STATEMENT
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +110,7 @@ def test_filter_excluding_the_seed_issuer_leads_to_a_refusal(page: Page, app_ser
 
     # a date range that excludes the seed refuses too, even with the issuer filter cleared
     page.locator("#sqa-clear").click()
+    expect(page.locator(FINISHED)).to_have_count(0)  # the new chat is empty before the next question
     page.locator("#sqa-issuers .token .token-remove").click()
     expect(page.locator("#sqa-issuers .token")).to_have_count(0)
     page.locator("#sqa-since input").fill("2024-06-01")
@@ -164,4 +168,119 @@ def test_script_payload_in_a_statement_is_shown_as_text_and_never_runs(page: Pag
     expect(source.locator("a")).to_have_count(0)  # the javascript: URL is not a link
     # the title from the example questions list is text as well
     expect(page.locator("#sqa-examples img")).to_have_count(0)
+    assert dialogs == []
+
+
+# ---- the analyst's workflow: whole statement, timeline, exports, a kept conversation ---------------
+
+def stored_text(server: dict, doc_id: str) -> str:
+    """The stored statement, through the HTTP API of the same server (what quotes' offsets index)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(server["url"] + "api/statements/" + urllib.parse.quote(doc_id), timeout=30) as resp:
+        return json.loads(resp.read())["text"]
+
+
+def timeline_labels(page: Page) -> list[str]:
+    """What the chart says about each plotted point (Vega's ARIA labels): its date, issuer, status, title."""
+    expect(page.locator("#sqa-timeline svg")).to_be_visible(timeout=TIMEOUT)
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('#sqa-timeline [aria-roledescription=\"symbol\"], "
+        "#sqa-timeline path[aria-label]')).map(e => e.getAttribute('aria-label')).filter(Boolean)")
+
+
+def test_a_source_opens_the_whole_statement_scrolled_to_its_highlighted_quote(page: Page, app_server: dict):
+    open_app(page, app_server["url"])
+    ask(page, MOU_QUESTION)
+    page.locator("#sqa-t1-s1 button.sqa-open-title").click()
+    viewer = page.locator("#sqa-viewer .sqa-viewer")
+    expect(viewer.locator(".sqa-viewer-title")).to_have_text(SEED["title"], timeout=TIMEOUT)
+    expect(page.get_by_role("tab", name="Statement")).to_have_attribute("aria-selected", "true")
+    text = viewer.locator(".sqa-viewer-text").inner_text()
+    assert SEED["text"].strip()[:60] in text and SEED["text"].strip()[-60:] in text  # the whole statement
+    mark = viewer.locator("mark")
+    expect(mark).to_have_count(1)
+    expect(mark).to_contain_text("17th such memorandum of understanding")
+    expect(mark).to_be_in_viewport()  # scrolled to the quote
+    expect(viewer.locator(".sqa-byline")).to_contain_text("2024-05-30")
+    # [1] in the answer goes back to the Sources tab and to the source
+    page.locator("#sqa-chat a.sqa-cite").first.click()
+    expect(page.get_by_role("tab", name="Sources")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#sqa-t1-s1")).to_be_in_viewport()
+
+
+def test_the_timeline_plots_the_matching_statements_with_the_cited_one_marked(page: Page, app_server: dict):
+    open_app(page, app_server["url"])
+    ask(page, MOU_QUESTION)
+    assert poll(lambda: any("cited in the answer" in label for label in timeline_labels(page)), 30)
+    labels = timeline_labels(page)
+    cited = [label for label in labels if "status: cited in the answer" in label]
+    assert len(cited) == 1 and SEED["title"] in cited[0] and "May 30, 2024" in cited[0]
+    assert SEED["source"] in cited[0] and "cited as: [1]" in cited[0]
+    assert any("status: also matching" in label for label in labels)  # the other statements, by date and issuer
+    expect(page.locator("#sqa-timeline-caption")).to_contain_text("1 cited")
+
+
+def test_exported_conversation_parses_and_its_quotes_are_the_stored_text(page: Page, app_server: dict):
+    from statementqa.export import md_unescape
+
+    open_app(page, app_server["url"])
+    ask(page, MOU_QUESTION)
+    ask(page, "and when was that signed?")
+    expect(page.locator("#sqa-download-json")).to_be_enabled(timeout=TIMEOUT)
+    poll(lambda: "2" in (page.locator("#sqa-timeline-caption").inner_text() or ""), 10)
+    with page.expect_download() as got:
+        page.locator("#sqa-download-json").click()
+    data = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
+    assert [t["answer"]["question"] for t in data["turns"]] == [MOU_QUESTION, "and when was that signed?"]
+    quotes = [c for t in data["turns"] for c in t["answer"]["citations"]]
+    assert quotes
+    for c in quotes:
+        assert stored_text(app_server, c["doc_id"])[c["start"]:c["end"]] == c["quote"]
+    assert all(ok for t in data["turns"] for ok in t["quotes_verified"].values())
+    with page.expect_download() as got:
+        page.locator("#sqa-download-md").click()
+    md = Path(got.value.path()).read_text(encoding="utf-8")
+    assert f"## {MOU_QUESTION}" in md and "(accessed " in md
+    blocks = [md_unescape(line[2:]) for line in md.splitlines() if line.startswith("> ")]
+    assert [c["quote"] for c in quotes] == blocks
+
+
+def test_a_reload_keeps_the_conversation_and_new_chat_clears_it(page: Page, app_server: dict):
+    open_app(page, app_server["url"])
+    ask(page, MOU_QUESTION)
+    page.reload()
+    expect(page.locator("#sqa-chat")).to_contain_text(MOU_QUESTION, timeout=TIMEOUT)
+    expect(page.locator("#sqa-chat [data-testid=bot]").last).to_contain_text("17")
+    expect(page.locator("#sqa-t1-s1 mark")).to_contain_text("17th such memorandum of understanding")
+    follow = ask(page, "and when was that signed?")  # the conversation goes on from where it was
+    expect(follow).to_contain_text("30 May 2024")
+    expect(follow.locator(".sqa-notice")).to_contain_text("follow-up")
+    page.locator("#sqa-clear").click()
+    expect(page.locator("#sqa-chat [data-testid=bot]")).to_have_count(0)
+    page.wait_for_timeout(500)
+    page.reload()
+    # the page-load step that restores the conversation also fills the examples: once they are shown, it ran
+    expect(page.locator("#sqa-examples button").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#sqa-chat [data-testid=bot]")).to_have_count(0)
+
+
+def test_script_payloads_stay_inert_in_the_viewer_and_the_timeline(page: Page, app_server: dict):
+    dialogs = open_app(page, app_server["url"])
+    ask(page, "When will the harbour bridge reopen?")
+    page.locator("#sqa-t1-s1 button.sqa-open-button").click()
+    viewer = page.locator("#sqa-viewer .sqa-viewer")
+    expect(viewer).to_contain_text('<script>window.__sqa_xss=2</script>', timeout=TIMEOUT)  # shown as text
+    expect(viewer).to_contain_text('<img src=x onerror="window.__sqa_xss=3">')
+    expect(viewer).to_contain_text("{{7*7}}")
+    expect(viewer.locator(".sqa-viewer-title")).to_have_text(PAYLOAD_STATEMENT["title"])
+    expect(viewer.locator("mark")).to_contain_text("3 March 2025")
+    assert page.locator("#sqa-viewer script, #sqa-viewer img, #sqa-viewer a").count() == 0  # javascript: URL not a link
+    assert poll(lambda: any(PAYLOAD_STATEMENT["title"] in label for label in timeline_labels(page)), 30)
+    for point in page.locator("#sqa-timeline [aria-roledescription='symbol'], #sqa-timeline path[aria-label]").all():
+        if point.get_attribute("aria-label") and "status:" in point.get_attribute("aria-label"):
+            point.hover(force=True)  # the tooltip shows the title: it must stay text
+            page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__sqa_xss") is None
+    assert page.locator("#vg-tooltip-element img, #vg-tooltip-element script").count() == 0
     assert dialogs == []

@@ -68,6 +68,9 @@ class HoldingIndex:
     def document(self, doc_id: str) -> Document | None:
         return DOC if doc_id == DOC.id else None
 
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
+        return [(DOC.id, DOC.title, DOC.date, DOC.source)]
+
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
         return IngestSummary()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ class FakeIndex:
 
     def document(self, doc_id: str) -> Document | None:
         return self.docs.get(doc_id)
+
+    def titles(self, limit: int = 50) -> list[tuple[str, str, str | None, str]]:
+        docs = sorted(self.docs.values(), key=lambda d: d.date or "", reverse=True)[:limit]
+        return [(d.id, d.title, d.date, d.source) for d in docs]
 
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
         paths = [Path(p) for p in paths]
@@ -254,7 +259,7 @@ def test_example_questions_come_from_indexed_titles_and_are_checked(app: App):
 
 
 def test_example_questions_fit_the_example_list():
-    from statementqa.ui import _question_from_title
+    from statementqa.examples import question_from_title as _question_from_title
 
     q = _question_from_title("Czech FA Minister Jan Lipavský meets US Secretary Antony Blinken to increase security")
     assert q == "What was said about “Czech FA Minister Jan Lipavský meets…”?" and len(q) <= 60
@@ -274,22 +279,27 @@ def test_example_questions_fit_the_example_list():
 
 @pytest.mark.parametrize(
     ("user", "password", "expected"),
-    [(None, None, None), ("analyst", "s3cret", ("analyst", "s3cret"))],
+    [(None, None, None), ("analyst", "s3cret", [("analyst", "s3cret")])],
 )
-def test_launch_binds_loopback_never_shares_and_uses_auth_from_settings(
+def test_launch_binds_loopback_and_uses_auth_from_settings(
     monkeypatch: pytest.MonkeyPatch, settings: Settings, user, password, expected
 ):
-    import gradio as gr
-
-    from statementqa import ui
+    from statementqa import server, ui
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: seen.update(kw))
+
+    def run(self: server.Server) -> None:  # instead of serving: what would be served, and how
+        seen.update(host=self.server.config.host, port=self.server.config.port, auth=self.demo.auth,
+                    max_file_size=self.demo.max_file_size, paths=set(self.app.openapi()["paths"]),
+                    mounted=[getattr(r, "path", None) for r in self.app.routes if type(r).__name__ == "Mount"])
+
+    monkeypatch.setattr(server.Server, "run", run)
     s = settings.model_copy(update={"ui_auth_user": user, "ui_auth_password": password, "ui_port": 7999})
     ui.launch(FakeIndex(s), settings=s)
-    assert seen["server_name"] == "127.0.0.1" and seen["server_port"] == 7999
-    assert seen["share"] is False and seen["auth"] == expected
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 7999
+    assert seen["auth"] == expected
     assert seen["max_file_size"] == int(0.01 * 1024 * 1024)
+    assert {"/api/answer", "/v1/chat/completions"} <= seen["paths"] and seen["mounted"] == [""]  # UI at /
 
 
 def test_launch_refuses_half_configured_auth(settings: Settings):
@@ -330,3 +340,58 @@ def test_misspelled_issuer_says_no_statement_matches_instead_of_a_refusal(seed_i
     *_, (msgs, *_rest) = run(app, "How many MoUs has the US signed?", session, since="2030-01-01")
     assert "no statement dated on or after 2030-01-01" in msgs[-1]["content"]
     assert session.answers == []
+
+
+# ---- the conversation kept in the browser, the viewer and the downloads ------------------------------
+
+QUOTE = "The minister said the bridge reopens on 3 March."
+
+
+def test_a_kept_conversation_is_restored_with_every_quote_checked_again(app: App):
+    session = Session()
+    run(app, "When does the bridge reopen?", session)
+    run(app, "and who said it?", session)
+    state = json.loads(json.dumps(app.saved_state(session)))  # what the browser stores and sends back
+    restored = app.restore(state)
+    assert [a.model_dump() for a in restored.answers] == [a.model_dump() for a in session.answers]
+    assert restored.messages == session.messages  # the same chat, rendered again
+    assert restored.history() == session.history()  # follow-ups keep working after a reload
+
+    # a quote edited in the browser's storage is not shown as verified: it is dropped, with a notice
+    tampered = json.loads(json.dumps(state))
+    tampered["answers"][0]["citations"][0]["quote"] = "The minister said the bridge is closed forever."
+    back = app.restore(tampered)
+    assert back.answers[0].citations == [] and "no longer matches" in (back.answers[0].notice or "")
+    assert back.answers[1].citations and "sqa-notice" in back.messages[1]["content"]
+    # …and so is one the statement no longer says after a re-ingest
+    app.index.docs["d1"] = make_doc(DOC.text.replace("3 March", "4 March"), id="d1", title=DOC.title,
+                                    source=DOC.source)
+    assert all(not a.citations for a in app.restore(state).answers)
+    for junk in (None, "x", {"v": 99, "answers": []}, {"v": 1, "answers": [{"question": 1}, "bad"]}):
+        assert app.restore(junk).answers == []
+
+
+def test_the_viewer_opens_the_whole_statement_with_the_clicked_turns_quotes(app: App):
+    session = Session()
+    run(app, "When does the bridge reopen?", session)
+    html = app.open_statement(session, "d1", "1")
+    assert "Intro." in html and "End." in html and '<mark class="sqa-hl"' in html
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", html) == [QUOTE]
+    assert "When does the bridge reopen?" in html
+    assert "No statement with id" in app.open_statement(session, "../etc/passwd", "1")
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", app.open_statement(session, "d1", "not-a-turn")) == [QUOTE]
+    assert "<mark" not in app.open_statement(Session(), "d1", None)  # no answer: the statement, unmarked
+
+
+def test_the_conversation_downloads_as_markdown_and_json_with_verified_quotes(app: App):
+    session = Session()
+    assert app.export_files(session) is None  # nothing to download yet
+    run(app, "When does the bridge reopen?", session)
+    md, js = app.export_files(session)
+    data = json.loads(js.read_text(encoding="utf-8"))
+    (c,) = data["turns"][0]["answer"]["citations"]
+    assert DOC.text[c["start"]:c["end"]] == c["quote"] == QUOTE
+    assert data["turns"][0]["quotes_verified"] == {"1": True}
+    assert data["turns"][0]["citation_lines"]["1"].startswith("Ministry of Examples. “Minister on bridge reopening.”")
+    text = md.read_text(encoding="utf-8")
+    assert "## When does the bridge reopen?" in text and QUOTE in text and "(accessed" in text

@@ -6,6 +6,20 @@ from html.parser import HTMLParser
 
 from statementqa.models import Answer, Citation, Document, Passage
 
+# A statement whose title, text and URL carry script payloads: it must be displayed as text.
+PAYLOAD_STATEMENT = {
+    "id": "test-payload-harbour-bridge",
+    "title": 'Harbour bridge <img src=x onerror="window.__sqa_xss=1"> reopening',
+    "date": "2025-02-10",
+    "source": "Ministry of Examples",
+    "url": "javascript:window.__sqa_xss=5",
+    "text": (
+        "Harbour bridge update.\n\nThe Ministry of Examples said the harbour bridge will reopen on 3 March 2025 "
+        '<script>window.__sqa_xss=2</script> after repairs. <img src=x onerror="window.__sqa_xss=3"> '
+        "The repairs cost {{7*7}} million euros.\n\nThe bridge carries about 9,000 vehicles a day."
+    ),
+}
+
 PAYLOAD_TITLE = 'Bridge <img src=x onerror="window.__sqa_xss=1"> reopening <script>window.__sqa_xss=2</script>'
 PAYLOAD_TEXT = (
     "Intro paragraph.\n\nThe ministry said <script>window.__sqa_xss=3</script> the bridge reopens on "

@@ -1,0 +1,1 @@
+"""Adapters that let other frameworks use a statementqa index (``llama_index``)."""
