@@ -1,6 +1,6 @@
 """Shared helpers for the benchmark scripts: paths, the held-out questions, the seeds index, load.
 
-Why one seeds index under benchmarks/results/: fusion.py and calibrate.py measure the same corpus;
+Why one seeds index under benchmarks/results/: several scripts measure the same corpus;
 building it once (≈2–3 min of embedding on 2 cores) and re-opening it (unchanged statements cost
 nothing on re-ingest) keeps each script run short.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,3 +162,18 @@ def write_json(name: str, data: object) -> Path:
     out = RESULTS / name
     out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     return out
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    k = (len(s) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def dir_size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6

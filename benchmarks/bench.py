@@ -28,14 +28,25 @@ import argparse
 import cProfile
 import json
 import pstats
-import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import CORPUS, RESULTS, SAMPLE_SEED, load_note, query_from_title, sample_corpus, write_json, write_jsonl
+from _common import (
+    CORPUS,
+    RESULTS,
+    SAMPLE_SEED,
+    dir_size_mb,
+    load_note,
+    pct,
+    peak_rss_mb,
+    query_from_title,
+    sample_corpus,
+    write_json,
+    write_jsonl,
+)
 
 from statementqa import open_index
 from statementqa.chunk import Chunker
@@ -52,21 +63,6 @@ GENERIC_QUERIES = [
     "What was agreed on climate change?",
     "sanctions on Russia",
 ]
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    k = (len(s) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def dir_size_mb(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
-
-
 def phase(log: list[dict], name: str, **values: object) -> None:
     entry = {"phase": name, "load": load_note(), "peak_rss_mb": round(peak_rss_mb(), 1), **values}
     log.append(entry)

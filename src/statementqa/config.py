@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(8, ge=1)
     openai_embed_batch_size: int = Field(64, ge=1)  # texts per /v1/embeddings request
     embed_threads: int = 0  # 0 = onnxruntime picks (all cores)
-    ingest_batch: int = Field(256, ge=1)  # chunks embedded and committed together (bounds lost work)
+    # Statement text (characters) embedded and committed together: bounds the work an interrupted ingest loses
+    # and the memory a batch holds (~200 KB of text is ~1,500 sentences).
+    ingest_batch_chars: int = Field(200_000, ge=1)
     # Longest statement text accepted (characters). The largest real statement in the shared corpus is
     # 162,563 characters (a White House round-up); 2,000,000 is ~12x that. Longer inputs are rejected
     # with a message naming the file (and line) and the rest of the batch lands; the loaders never
@@ -54,17 +56,11 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------------------------
     top_k: int = 5
-    candidates: int = 40  # per retriever, before fusion
-    # Fusion weights (relative-score fusion). Measured in benchmarks/fusion.py; see README.
-    weight_bm25: float = 0.6
-    weight_dense: float = 0.4
 
     # --- extractive answering ------------------------------------------------------------------
-    # Support below this is refused. Calibrated on benchmarks/questions.jsonl (held out from evals/):
-    # the best balanced accuracy with false refusals <= 15% (`calibrate.py --max-false-refusal 0.15`:
-    # refusal recall 40%, false refusals 12%, balanced accuracy 0.64).
-    refuse_threshold: float = 0.56
-    max_quotes: int = 2
+    # Answers whose calibrated probability of being right is below this are refused. None = the threshold
+    # shipped with the reader model (chosen on the v2 dev split for <= 8% false refusals; data/reader.json).
+    refuse_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # Longer questions are refused with a message (API, CLI, UI): a pasted page is not a question, and
     # scoring every sentence against hundreds of terms took ~18 s for 10,000 characters.
     max_question_chars: int = Field(1000, ge=1)
@@ -124,6 +120,10 @@ _OFFLINE_DEFAULTS = {
     "TOKENIZERS_PARALLELISM": "false",
     "NO_PROXY": "127.0.0.1,localhost,::1",
     "no_proxy": "127.0.0.1,localhost,::1",
+    # Not a network default but the same kind of write: numpy's BLAS threads. Every product here is small
+    # (a question vector against 9k titles or 30 sentences); two BLAS threads on a busy 2-core machine spent
+    # more time waiting for each other than computing (retrieve p50 54 ms → 16 ms with one thread, measured).
+    "OPENBLAS_NUM_THREADS": "1",
 }
 
 

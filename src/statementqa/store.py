@@ -14,23 +14,15 @@ is reopened when another process has written (its in-memory HNSW index would not
 
 from __future__ import annotations
 
-import json
-import os
 import queue
-import re
-import secrets
-import shutil
 import sqlite3
 import threading
-import time
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import bm25s
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
@@ -39,15 +31,14 @@ from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
     MetadataFilters,
-    VectorStoreQuery,
 )
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from statementqa.config import Settings
 from statementqa.identity import Stored
+from statementqa.lexical import Filters, LexicalIndex, date_ord
 from statementqa.locks import RWLock
 from statementqa.models import Chunk, Document, IndexStats
-from statementqa.textutil import initialisms, query_acronyms, terms
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -58,6 +49,11 @@ CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (doc_id, idx));
+CREATE TABLE IF NOT EXISTS titles (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 # Created after the migration (an index built before schema 2 has no ``file`` column yet).
@@ -66,26 +62,46 @@ CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 """
 SCHEMA_VERSION = 2  # 2: documents.file (which input file a statement came from, absolute)
-
-
-LEXICAL_VERSION = 4  # bump when BM25 tokens change, so indexes on disk are rebuilt
+# What the vectors are. 3: every sentence embedded (sentences.vec, float16), each title (titles.vec), chunk
+# vectors in Chroma the length-weighted mean of their sentences'. An index with older vectors is migrated by
+# re-embedding its stored texts (``Index.reindex``; any ingest does it first), never mixed with new ones.
+VECTORS_VERSION = 3
+VECTOR_DIM = 384  # MiniLM's; an OpenAI-compatible embedder's dimension is read from its vectors
+SENTENCE_CACHE = 512  # statements whose sentence vectors stay in memory (float16: ~27 MB)
 
 
 class StoreError(RuntimeError):
     """The index cannot be used as configured; the message says what to do."""
 
 
+@dataclass
+class Prepared:
+    """One statement ready to store: its chunks, sentence spans, and the vectors of sentences, chunks and title."""
+
+    doc: Document
+    chunks: list[Chunk]
+    sentences: list[tuple[int, int]]
+    sentence_vecs: np.ndarray  # (len(sentences), dim) float16
+    chunk_vecs: np.ndarray  # (len(chunks), dim) float32
+    title_vec: np.ndarray  # (dim,) float32
+    extra: dict[str, object] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
-class Filters:
-    """Statement-level filters applied to every retriever."""
+class SentenceVectors:
+    """The stored sentences of one statement: spans and float32 vectors (row i is sentence i)."""
 
-    sources: tuple[str, ...] = ()
-    since: date | None = None
-    until: date | None = None
+    spans: list[tuple[int, int]]
+    vecs: np.ndarray
 
-    @property
-    def active(self) -> bool:
-        return bool(self.sources or self.since or self.until)
+
+@dataclass(frozen=True)
+class TitleMatrix:
+    """Every statement's title vector, for exact dense title search (cached per generation)."""
+
+    generation: int
+    doc_ids: list[str]
+    vecs: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -101,128 +117,6 @@ class ChunkRecord:
     source: str
     date: str | None
     url: str
-
-
-def date_ord(iso: str | None) -> int:
-    """yyyy-mm-dd → yyyymmdd as an int (Chroma filters compare numbers, not strings)."""
-    if not iso or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
-        return 0
-    return int(iso.replace("-", ""))
-
-
-def mine_acronyms(texts: Iterable[str]) -> dict[str, str]:
-    """acronym → its most frequent spelled-out phrase in the corpus (ties: the shorter phrase)."""
-    counts: dict[str, Counter[str]] = {}
-    for text in texts:
-        for initials, phrase in initialisms(text):
-            counts.setdefault(initials, Counter())[phrase.lower()] += 1
-    return {a: min(c.items(), key=lambda kv: (-kv[1], len(kv[0])))[0] for a, c in counts.items()}
-
-
-class LexicalIndex:
-    """BM25 over chunk texts plus the term statistics the answerer needs (document frequencies)."""
-
-    def __init__(self, bm25: bm25s.BM25, chunk_ids: list[str], sources: list[str], dates: np.ndarray,
-                 df: dict[str, int], generation: int, acronyms: dict[str, str] | None = None) -> None:
-        self.bm25 = bm25
-        self.acronyms = acronyms or {}
-        self.chunk_ids = chunk_ids
-        self.sources = np.array(sources, dtype=object)
-        self.dates = dates
-        self.df = df
-        self.n = len(chunk_ids)
-        self.generation = generation
-
-    @classmethod
-    def build(cls, rows: list[tuple[str, str, str, str | None, str]], generation: int) -> LexicalIndex:
-        """rows: (chunk_id, text, source, date, title). Titles are not added to the chunk tokens: measured
-        on evals/ it lowered hit@5 from 90.3% to 87.1% (every chunk of a long statement matched)."""
-        tokens = [terms(text) or [""] for _, text, _, _, _ in rows]
-        bm25 = bm25s.BM25()
-        if rows:
-            bm25.index(tokens, show_progress=False)
-        df = Counter(t for toks in tokens for t in set(toks) if t)
-        return cls(bm25, [r[0] for r in rows], [r[2] for r in rows],
-                   np.array([date_ord(r[3]) for r in rows], dtype=np.int64), dict(df), generation,
-                   mine_acronyms(text for _, text, _, _, _ in rows))
-
-    def save(self, folder: Path) -> None:
-        """Write a new build folder, then point ``current`` at it (atomic rename).
-
-        Why builds and a pointer: another process (the CLI ingesting while the UI serves) may save or
-        load the same index at the same time; a build folder is never modified once written, so a
-        reader sees one whole build or none, never a mix of two."""
-        folder.mkdir(parents=True, exist_ok=True)
-        build = folder / f"g{self.generation}-{os.getpid()}-{secrets.token_hex(4)}"
-        build.mkdir()
-        if self.n:
-            self.bm25.save(str(build), show_progress=False)
-        meta = {"version": LEXICAL_VERSION, "generation": self.generation, "chunk_ids": self.chunk_ids,
-                "sources": self.sources.tolist(),
-                "dates": self.dates.tolist(), "df": self.df, "acronyms": self.acronyms}
-        (build / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        pointer = folder / f"current.{build.name}.tmp"
-        pointer.write_text(build.name, encoding="utf-8")
-        pointer.replace(folder / "current")
-        _prune_builds(folder, keep=build.name)
-
-    @classmethod
-    def load(cls, folder: Path) -> LexicalIndex | None:
-        try:
-            build = folder / (folder / "current").read_text(encoding="utf-8").strip()
-            meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
-            if meta.get("version") != LEXICAL_VERSION:
-                return None  # built by older code (other tokens): rebuild
-            bm25 = bm25s.BM25.load(str(build), show_progress=False) if meta["chunk_ids"] else bm25s.BM25()
-            return cls(bm25, meta["chunk_ids"], meta["sources"], np.array(meta["dates"], dtype=np.int64),
-                       meta["df"], int(meta["generation"]), meta.get("acronyms", {}))
-        except Exception:  # noqa: BLE001 - missing, half-pruned or unreadable: rebuilt from SQLite
-            return None
-
-    def expand(self, question: str) -> str:
-        """The question plus the spelled-out form of acronyms it uses, as mined from the corpus."""
-        extra = [self.acronyms[a] for a in query_acronyms(question) if a in self.acronyms]
-        extra = [e for e in extra if e.lower() not in question.lower()]
-        return f"{question} ({'; '.join(extra)})" if extra else question
-
-    def idf(self, term: str) -> float:
-        """Smoothed IDF; unseen terms get the maximum (they are the most specific)."""
-        return float(np.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5)))
-
-    def search(self, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
-        if not self.n:
-            return []
-        q = [t for t in terms(query) if t]
-        if not q:
-            return []
-        mask = self._mask(filters)
-        scores = self.bm25.get_scores(q, weight_mask=mask) if mask is not None else self.bm25.get_scores(q)
-        top = np.argsort(-scores)[:k]
-        return [(self.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
-
-    def _mask(self, f: Filters) -> np.ndarray | None:
-        if not f.active:
-            return None
-        keep = np.ones(self.n, dtype=bool)
-        if f.sources:
-            keep &= np.isin(self.sources, list(f.sources))
-        if f.since:
-            keep &= self.dates >= int(f.since.strftime("%Y%m%d"))
-        if f.until:
-            keep &= (self.dates <= int(f.until.strftime("%Y%m%d"))) & (self.dates > 0)
-        return keep.astype(np.float32)
-
-
-def _prune_builds(folder: Path, keep: str, grace: float = 60.0) -> None:
-    """Remove superseded BM25 builds (a grace period lets another process finish loading one)."""
-    now = time.time()
-    for child in folder.iterdir():
-        try:
-            if child.name != keep and child.is_dir() and child.name.startswith("g") and \
-                    now - child.stat().st_mtime > grace:
-                shutil.rmtree(child, ignore_errors=True)
-        except OSError:
-            continue
 
 
 class Store:
@@ -254,6 +148,10 @@ class Store:
         self._vectors_gen = self._latest_generation()
         self._lexical: LexicalIndex | None = None
         self._texts: dict[int, dict[str, str]] = {}  # generation → doc id → text
+        self._titles: TitleMatrix | None = None
+        self._sources: tuple[int, list[str]] | None = None
+        self._sentence_cache: tuple[int, OrderedDict[str, SentenceVectors]] = (-1, OrderedDict())
+        self._stamp_vectors_version()
 
     # --- set-up --------------------------------------------------------------------------------
     def _open_vectors(self) -> None:
@@ -407,6 +305,34 @@ class Store:
                 "use another --index folder, or set STATEMENTQA_EMBED_BACKEND back"
             )
 
+    # --- vectors version: an index never mixes vectors of two versions -------------------------
+    def _stamp_vectors_version(self) -> None:
+        """A new (empty) index gets today's vectors version; an existing one keeps what it was built with."""
+        with self._lock, self.db:
+            row = self.db.execute("SELECT value FROM meta WHERE key='vectors'").fetchone()
+            if row is None:
+                empty = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+                self.db.execute("INSERT INTO meta VALUES ('vectors', ?)", (str(VECTORS_VERSION if empty else 1),))
+
+    def vectors_version(self) -> int:
+        rows = self._rows("SELECT value FROM meta WHERE key='vectors'")
+        return int(rows[0][0]) if rows else 1
+
+    @property
+    def needs_reindex(self) -> bool:
+        """Built with older vectors: its statements must be re-embedded before it can be searched."""
+        return self.vectors_version() < VECTORS_VERSION
+
+    def mark_vectors_current(self) -> None:
+        """Called once every stored statement has been re-embedded (``Index.reindex``)."""
+        with self._lock, self.db:
+            self.db.execute("INSERT INTO meta VALUES ('vectors', ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                            (str(VECTORS_VERSION), str(VECTORS_VERSION)))
+            self._bump()
+
+    def all_ids(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT id FROM documents ORDER BY id")]
+
     # --- generation: every write bumps it, BM25 follows ----------------------------------------
     def generation(self) -> int:
         """Bumped by every write, from any process: what caches compare against."""
@@ -440,7 +366,7 @@ class Store:
                 lex = LexicalIndex.load(folder)
                 if lex is None or lex.generation != gen:
                     rows = self._rows(
-                        "SELECT c.id, c.text, d.source, d.date, d.title FROM chunks c "
+                        "SELECT c.id, c.doc_id, c.text, d.source, d.date, d.title FROM chunks c "
                         "JOIN documents d ON d.id = c.doc_id ORDER BY c.doc_id, c.idx"
                     )
                     lex = LexicalIndex.build(rows, gen)
@@ -521,6 +447,61 @@ class Store:
         )
         return {r[0]: ChunkRecord(*r) for r in self._rows(q, list(chunk_ids))}
 
+    def chunks_of(self, doc_ids: Sequence[str]) -> dict[str, list[tuple[str, int, int]]]:
+        """(chunk id, start, end) of each statement's chunks, in order."""
+        out: dict[str, list[tuple[str, int, int]]] = {}
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i : i + 500])
+            q = (f'SELECT doc_id, id, start, "end" FROM chunks WHERE doc_id IN ({",".join("?" * len(part))}) '
+                 "ORDER BY doc_id, idx")
+            for doc_id, cid, start, end in self._rows(q, part):
+                out.setdefault(doc_id, []).append((cid, start, end))
+        return out
+
+    def sentences(self, doc_ids: Sequence[str]) -> dict[str, SentenceVectors]:
+        """Stored sentence spans and vectors of these statements (one query; recent ones cached per generation)."""
+        gen = self.generation()
+        if self._sentence_cache[0] != gen:
+            self._sentence_cache = (gen, OrderedDict())
+        cache = self._sentence_cache[1]
+        found = {d: cache[d] for d in doc_ids if d in cache}
+        missing = [d for d in doc_ids if d not in found]
+        for d, sv in self._read_sentences(missing).items():
+            cache[d] = sv
+            found[d] = sv
+        for d in found:
+            cache.move_to_end(d)
+        while len(cache) > SENTENCE_CACHE:
+            cache.popitem(last=False)
+        return {d: SentenceVectors(sv.spans, sv.vecs.astype(np.float32)) for d, sv in found.items()}
+
+    def _read_sentences(self, doc_ids: Sequence[str]) -> dict[str, SentenceVectors]:
+        out: dict[str, tuple[list[tuple[int, int]], list[bytes]]] = {}
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i : i + 500])
+            q = ('SELECT doc_id, start, "end", vec FROM sentences '
+                 f"WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY doc_id, idx")
+            for doc_id, start, end, vec in self._rows(q, part):
+                spans, vecs = out.setdefault(doc_id, ([], []))
+                spans.append((start, end))
+                vecs.append(vec)
+        return {d: SentenceVectors(spans, np.frombuffer(b"".join(v), dtype=np.float16).reshape(len(spans), -1))
+                for d, (spans, v) in out.items()}
+
+    def title_matrix(self) -> TitleMatrix:
+        """All title vectors, loaded once per generation (8,938 titles are 14 MB as float32)."""
+        gen = self.generation()
+        cached = self._titles
+        if cached is not None and cached.generation == gen:
+            return cached
+        rows = self._rows("SELECT doc_id, vec FROM titles ORDER BY doc_id")
+        # copied: a matrix viewing a bytes buffer multiplied 7x slower (unaligned, read-only)
+        vecs = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1).copy()
+                if rows else np.zeros((0, VECTOR_DIM), dtype=np.float32))
+        matrix = TitleMatrix(gen, [r[0] for r in rows], vecs)
+        self._titles = matrix
+        return matrix
+
     def stats(self) -> IndexStats:
         with self.snapshot():
             n_docs, d_from, d_to = self._rows("SELECT COUNT(*), MIN(date), MAX(date) FROM documents")[0]
@@ -529,7 +510,13 @@ class Store:
         return IndexStats(statements=n_docs, chunks=n_chunks, sources=sources, date_from=d_from, date_to=d_to)
 
     def sources(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT DISTINCT source FROM documents ORDER BY source")]
+        """The issuers in the index (cached per generation: the query scans every statement)."""
+        gen = self.generation()
+        cached = self._sources
+        if cached is None or cached[0] != gen:
+            cached = (gen, [r[0] for r in self._rows("SELECT DISTINCT source FROM documents ORDER BY source")])
+            self._sources = cached
+        return list(cached[1])
 
     def matching(self, f: Filters) -> tuple[int, str | None, str | None]:
         """(statements, first date, last date) that pass the filters — the same rule as the retrievers:
@@ -561,21 +548,25 @@ class Store:
     # --- dense search --------------------------------------------------------------------------
     def dense_search(self, embedding: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
         """(chunk_id, cosine) from Chroma; ids unknown to SQLite (an interrupted ingest) are dropped."""
-        query = VectorStoreQuery(query_embedding=embedding.tolist(), similarity_top_k=k,
-                                 filters=self._chroma_filters(filters))
         self._refresh_vectors()
+        where = self._chroma_where(filters)
         try:
             with self.rw.read():
-                res = self.vectors.query(query)
+                # The collection directly, asking for distances only: llama-index's query also fetches every
+                # hit's text and metadata, which tripled the time of a search (21 ms → 7 ms at 52k chunks).
+                res = self.vectors.client.query(query_embeddings=[embedding.tolist()], n_results=k, where=where,
+                                                include=["distances"])
         except Exception as exc:  # an empty collection or a filter matching nothing
             if "0" in str(exc) or "empty" in str(exc).lower():
                 return []
             raise
-        ids = res.ids or []
-        sims = res.similarities or []
-        known = set(self.chunk_records(ids)) if ids else set()
-        # llama-index reports exp(-distance); cosine distance = 1 - cos.
-        return [(i, 1.0 + float(np.log(max(s, 1e-12)))) for i, s in zip(ids, sims, strict=False) if i in known]
+        ids = (res.get("ids") or [[]])[0]
+        dists = (res.get("distances") or [[]])[0]
+        if not ids:
+            return []
+        rows = self._rows(f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+        known = {r[0] for r in rows}
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False) if i in known]  # cosine distance
 
     def similarities(self, embedding: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
         """Cosine of the query to given chunks (for passages only BM25 found: support needs both)."""
@@ -589,6 +580,21 @@ class Store:
             return {}
         mat = np.asarray(vecs, dtype=np.float32)
         return {cid: float(v) for cid, v in zip(got["ids"], mat @ embedding, strict=True)}
+
+    @staticmethod
+    def _chroma_where(f: Filters) -> dict[str, object] | None:
+        """The filters as a Chroma ``where`` clause (metadata ``source`` and ``date_ord``)."""
+        items: list[dict[str, object]] = []
+        if f.sources:
+            items.append({"source": {"$in": list(f.sources)}})
+        if f.since:
+            items.append({"date_ord": {"$gte": int(f.since.strftime("%Y%m%d"))}})
+        if f.until:
+            items.append({"date_ord": {"$lte": int(f.until.strftime("%Y%m%d"))}})
+            items.append({"date_ord": {"$gt": 0}})
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else {"$and": items}
 
     @staticmethod
     def _chroma_filters(f: Filters) -> MetadataFilters | None:
@@ -605,31 +611,31 @@ class Store:
         return MetadataFilters(filters=items) if items else None
 
     # --- writes --------------------------------------------------------------------------------
-    def upsert(self, batch: list[tuple[Document, list[Chunk]]], embeddings: np.ndarray) -> None:
+    def upsert(self, batch: list[Prepared]) -> None:
         """Replace each document's vectors and rows; SQLite commits last, so it only ever names
         chunks whose vectors were written (re-running an interrupted ingest completes it)."""
         nodes: list[TextNode] = []
-        row = 0
-        for doc, chunks in batch:
-            for ch in chunks:
+        for item in batch:
+            doc = item.doc
+            for ch, vec in zip(item.chunks, item.chunk_vecs, strict=True):
                 node = TextNode(
-                    id_=ch.id, text=ch.text, embedding=embeddings[row].tolist(),
+                    id_=ch.id, text=ch.text, embedding=vec.tolist(),
                     metadata={"doc_id": doc.id, "source": doc.source, "date_ord": date_ord(doc.date),
                               "start": ch.start, "end": ch.end},
                     excluded_embed_metadata_keys=[], excluded_llm_metadata_keys=[],
                 )
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.id)
                 nodes.append(node)
-                row += 1
         self._refresh_vectors()
         with self.rw.write(), self._lock:
             vectors = self.vectors
-            for doc, _ in batch:
-                vectors.delete(ref_doc_id=doc.id)
+            for item in batch:
+                vectors.delete(ref_doc_id=item.doc.id)
             for i in range(0, len(nodes), 1000):
                 vectors.add(nodes[i : i + 1000])
             with self.db:
-                for doc, chunks in batch:
+                for item in batch:
+                    doc, chunks = item.doc, item.chunks
                     self.db.execute("DELETE FROM documents WHERE id=?", (doc.id,))
                     self.db.execute(
                         "INSERT INTO documents (id, title, date, source, url, content_hash, text, origin, file) "
@@ -641,6 +647,13 @@ class Store:
                         "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
                         [(c.id, c.doc_id, c.index, c.start, c.end, c.text) for c in chunks],
                     )
+                    vecs = np.ascontiguousarray(item.sentence_vecs, dtype=np.float16)
+                    self.db.executemany(
+                        "INSERT INTO sentences VALUES (?,?,?,?,?)",
+                        [(doc.id, i, s, e, vecs[i].tobytes()) for i, (s, e) in enumerate(item.sentences)],
+                    )
+                    self.db.execute("INSERT INTO titles VALUES (?,?)",
+                                    (doc.id, np.ascontiguousarray(item.title_vec, dtype=np.float32).tobytes()))
                 self._bump()
             self._vectors_gen = self._writer_generation()  # our client saw its own (and earlier) writes
 

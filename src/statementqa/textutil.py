@@ -44,6 +44,7 @@ def fold_accents(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=131072)
 def normalize_word(word: str) -> str:
     w = fold_accents(word).lower().replace("’", "'")
     if w.endswith("'s"):
@@ -64,6 +65,12 @@ def terms(text: str) -> list[str]:
         if len(parts) > 1:
             out.extend(stem(p) for p in parts if p not in STOPWORDS)
     return out
+
+
+@lru_cache(maxsize=65536)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of a text (cached: the same sentences are scored for many questions)."""
+    return frozenset(terms(text))
 
 
 _CAP_RUN = re.compile(r"\b[A-Z][A-Za-z’'\-]*(?:\s+(?:(?:of|and|the|for|on|to|in|&)\s+)*[A-Z][A-Za-z’'\-]*)+")
@@ -104,3 +111,28 @@ def query_acronyms(question: str) -> list[str]:
         if _ACRONYM_TOKEN.match(base) and sum(c.isupper() for c in base) >= 2:
             found.append(base.lower())
     return found
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Does ``text`` use the acronym or spell it out (initials of consecutive words, skipping 'of', 'and'…)?
+
+    "mou" is spelled out by "memorandum of understanding", "fmf" by "Foreign Military Financing".
+    """
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if not letters:
+        return False
+    if re.search(rf"\b{re.escape(acronym)}s?\b", text, re.I):
+        return True
+    ws = words(text)
+    for i in range(len(ws)):
+        j, k = i, 0
+        while j < len(ws) and k < len(letters):
+            w = ws[j].lower()
+            if w[0] == letters[k]:
+                k += 1
+            elif w not in _LINKERS or k == 0:
+                break
+            j += 1
+        if k == len(letters):
+            return True
+    return False

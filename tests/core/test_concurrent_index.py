@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from statementqa import Index, open_index
-from statementqa.store import LexicalIndex
+from statementqa.lexical import LexicalIndex
 from tests.support import REPO, SEEDS, make_settings
 
 LIGHTHOUSES = {
@@ -83,7 +83,8 @@ def test_an_ingest_from_another_process_is_seen_by_the_open_index(small_index: I
 
 
 def test_bm25_builds_are_whole_or_ignored(tmp_path: Path):
-    rows = [("c1", "lighthouses on the coast", "S", "2025-01-01", "t"), ("c2", "a harbour bridge", "S", None, "t")]
+    rows = [("c1", "d1", "lighthouses on the coast", "S", "2025-01-01", "t"),
+            ("c2", "d2", "a harbour bridge", "S", None, "t")]
     LexicalIndex.build(rows, 3).save(tmp_path)
     LexicalIndex.build(rows[:1], 4).save(tmp_path)
     loaded = LexicalIndex.load(tmp_path)

@@ -1,0 +1,136 @@
+"""Figures in statement text: counts, ordinals, money, percentages and durations, with their spans.
+
+Why typed figures: "How many MoUs has the US signed?" is answered by "the 17th such memorandum", not by
+"a $500 million MoU" or "a five-year MoU" that stand just as close to the noun. A figure *counts* a noun
+only when it quantifies it directly ("two new MOUs", "nine Nicaraguans", "the 17th such memorandum of
+understanding"); money, percentages and durations never count anything, and neither do years, the day of a
+date, list enumerators or the digits inside names (F-35, COVID-19, NSM-15).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from statementqa.textutil import normalize_word, query_acronyms, spells_out, stem, words
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
+    "thousands": 2000,
+}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "fortieth": 40, "fiftieth": 50, "hundredth": 100,
+}
+_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|hundred)\b)?"
+_FIGURE = re.compile(
+    r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"
+    r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w\-–/]|\.\d)" + _SCALE + r")"
+    r"|(?P<word>\b(?:" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True)) + r")\b)",
+    re.I,
+)
+_PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
+_MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
+_DURATION_AFTER = re.compile(r"[\s-](?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?:[\s-]old)?", re.I)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_MONTH_BEFORE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$")
+_ENUMERATOR = re.compile(r"\s*\(?\d{1,2}[.)]\s")
+# Words that may stand between a count and its noun ("the 17th such memorandum", "two new MOUs").
+_MODIFIER_MAX = 3
+_BREAKERS = frozenset("""of to in on at by for from with and or but that which who was were is are has have had be
+    been will would can could than as per since including""".split())
+
+
+class Kind(StrEnum):
+    COUNT = "count"
+    ORDINAL = "ordinal"
+    MONEY = "money"
+    PERCENT = "percent"
+    DURATION = "duration"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in a text: its exact span (``text[start:end]``) and what kind of quantity it is."""
+
+    start: int
+    end: int
+    text: str
+    kind: Kind
+
+    @property
+    def counts(self) -> bool:
+        return self.kind in (Kind.COUNT, Kind.ORDINAL)
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure of ``text`` that could answer a quantity question (not dates' days, not names' digits)."""
+    out: list[Figure] = []
+    lead = _ENUMERATOR.match(text)
+    for m in _FIGURE.finditer(text):
+        start, end = m.span()
+        raw = m.group()
+        if lead and start < lead.end():
+            continue  # "2. All cooperation …": a list enumerator
+        if m.group("num") and _MONTH_BEFORE.search(text[max(0, start - 12):start]):
+            continue  # the day of "June 30, 2022"
+        rest = text[end:end + 24]
+        if m.group("money"):
+            kind = Kind.MONEY
+        elif (cur := _MONEY_AFTER.match(rest)) is not None:
+            kind, end = Kind.MONEY, end + cur.end()  # "2.4 million euros"
+        elif (p := _PERCENT_AFTER.match(rest)) is not None:
+            kind, end = Kind.PERCENT, end + p.end()
+        elif _DURATION_AFTER.match(rest):
+            kind = Kind.DURATION
+        elif m.group("num") and _YEAR.fullmatch(raw):
+            kind = Kind.YEAR
+        elif m.group("ord") or (m.group("word") and raw.lower() in ORDINAL_WORDS):
+            kind = Kind.ORDINAL
+        else:
+            kind = Kind.COUNT
+        out.append(Figure(start, end, text[start:end], kind))
+    return out
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Stems equal, or one a prefix of the other ("memoranda"/"memorandum", "F-35s"/"F-35")."""
+    sa, sb = stem(normalize_word(a)), stem(normalize_word(b))
+    if sa == sb:
+        return True
+    short, long_ = sorted((sa, sb), key=len)
+    return len(short) >= 4 and long_.startswith(short[: max(4, len(short) - 2)])
+
+
+def counts_noun(text: str, figure: Figure, noun: str) -> bool:
+    """Does the figure count ``noun``: the noun (or its spelled-out acronym) follows within a few modifier
+    words ("17th such memorandum", "two new MOUs") with no preposition or verb in between?"""
+    if not figure.counts:
+        return False
+    after = re.findall(r"\S+", text[figure.end:])[: _MODIFIER_MAX + 4]
+    acronyms = query_acronyms(noun)
+    for i, token in enumerate(after[: _MODIFIER_MAX + 1]):
+        bare = token.strip(",.;:()\"“”'’")
+        window = " ".join(after[i : i + 5])
+        if any(_same_word(noun, w) for w in words(bare)) or (acronyms and _starts_spelled(acronyms[0], window)):
+            return True
+        if bare.lower() in _BREAKERS:
+            return False
+    return False
+
+
+def _starts_spelled(acronym: str, window: str) -> bool:
+    first = words(window)[:1]
+    return bool(first) and first[0][:1].lower() == acronym[:1] and spells_out(acronym, window)
+
+
+def counting(text: str, nouns: tuple[str, ...] | list[str]) -> list[Figure]:
+    """The figures of ``text`` that count any of ``nouns`` (none when no noun is given)."""
+    return [f for f in figures(text) if any(counts_noun(text, f, n) for n in nouns)]

@@ -1,0 +1,177 @@
+"""Question analysis: a question is parsed once into a typed ``Question`` that retrieval and answering share.
+
+Why one parse: what a question asks for (a count of what, the latest statement, a period) changes how
+statements are ranked and which sentence answers; parsing it in one place keeps the stages agreeing on it.
+Scope stated in the question ("in spring 2021", "on May 12, 2023", "per the State Department") is *soft*
+evidence for ranking; the user's explicit filters stay hard filters (``filters.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from statementqa.textutil import STOPWORDS, normalize_word, query_acronyms, terms, words
+
+
+class Order(StrEnum):
+    """The question asks for a statement by its date."""
+
+    LATEST = "latest"
+    EARLIEST = "earliest"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period named in a question: a year, a month range of a year, or one day."""
+
+    year: int
+    first_month: int = 1
+    last_month: int = 12
+    day: int | None = None
+
+    def contains(self, iso: str | None, slack_days: int = 1) -> bool:
+        """Is a statement dated ``iso`` inside the period (a day allows ``slack_days`` either side)?"""
+        d = _iso(iso)
+        if d is None:
+            return False
+        if self.day is not None:
+            try:
+                target = date(self.year, self.first_month, self.day)
+            except ValueError:
+                return False
+            return abs((d - target).days) <= slack_days
+        return d.year == self.year and self.first_month <= d.month <= self.last_month
+
+    @property
+    def is_month(self) -> bool:
+        return self.day is None and self.last_month - self.first_month < 11
+
+
+@dataclass(frozen=True)
+class Question:
+    """What every stage needs to know about a question (immutable: parsed once)."""
+
+    text: str
+    terms: tuple[str, ...]  # stemmed index terms, deduplicated, in order
+    acronyms: tuple[str, ...]  # acronym-like tokens the user typed ("mou", "nato")
+    counted: tuple[str, ...]  # what a how-many question counts ("MoUs", "Ukrainian refugees")
+    order: Order | None
+    periods: tuple[Period, ...]
+
+    @property
+    def is_count(self) -> bool:
+        return bool(_COUNT.search(self.text))
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_YEAR = r"((?:19|20)\d{2})"
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?,?\s+{_YEAR}\b", re.I)
+_MONTH_FIRST = re.compile(rf"\b({_MONTH})\.?\s+(?:(\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?{_YEAR}\b", re.I)
+_ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+_SEASON = re.compile(
+    rf"\b(spring|summer|fall|autumn|winter|early|late|mid|first half of|second half of)[\s-]+{_YEAR}\b", re.I
+)
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (1, 2),
+            "early": (1, 4), "mid": (5, 8), "late": (9, 12), "first half of": (1, 6), "second half of": (7, 12)}
+_BARE_YEAR = re.compile(rf"\b{_YEAR}\b")
+
+_RELEASE = (r"(?:statements?|readouts?|releases?|announcements?|fact sheets?|updates?|reports?|briefings?|remarks|"
+            r"mentions?|comments?|calls?|meetings?|visits?|messages?|notices?|letters?|time|word|count|figure|tally)")
+_VERB = (r"(?:\w+ed|speak|spoke|issue|announce|call|put|publish|mention|use|meet|met|say|said|describe|refer|visit|"
+         r"release|sign|report|welcome|host|name|nominate|appoint|comment|address|discuss|raise|tweet|write|wrote|"
+         r"express|condemn|praise|launch|unveil|make|made|hold|held)")
+# Words that ask for a statement by its date; "the first country to join" or "last week" do not.
+_ANNOUNCED = r"(?:announced|released|issued|published|reported|named|mentioned)"
+_LATEST = re.compile(rf"\b(?:latest|most recent(?:ly)?|newest|current(?:ly)?"
+                     rf"|(?:last|final)\s+(?:\S+\s+){{0,2}}{_RELEASE}|(?:last|recently)\s+{_VERB}"
+                     rf"|last\s+(?:\S+\s+){{1,4}}{_ANNOUNCED})\b", re.I)
+_EARLIEST = re.compile(rf"\b(?:earliest|oldest|first\s+(?:\S+\s+){{0,2}}{_RELEASE}|first\s+(?:{_VERB}|appear\w*)"
+                       rf"|initially)\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b", re.I)
+_SKIPPED = {"more", "fewer", "total", "exactly", "approximately", "roughly", "new", "additional", "separate",
+            "different", "individual", "such"}  # modifiers: what is counted follows them
+COUNTED_WORDS = 4
+
+
+def _iso(value: str | None) -> date | None:
+    if not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def periods_in(text: str) -> tuple[Period, ...]:
+    """Calendar periods a question names: days, months, seasons/halves, years (most specific first)."""
+    found: list[tuple[int, Period]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], period: Period) -> None:
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            return
+        taken.append(m.span())
+        found.append((m.start(), period))
+
+    for m in _ISO.finditer(text):
+        add(m, Period(int(m.group(1)), int(m.group(2)), int(m.group(2)), int(m.group(3))))
+    for m in _DAY_FIRST.finditer(text):
+        mo = _MONTHS[m.group(2)[:3].lower()]
+        add(m, Period(int(m.group(3)), mo, mo, int(m.group(1))))
+    for m in _MONTH_FIRST.finditer(text):
+        mo = _MONTHS[m.group(1)[:3].lower()]
+        add(m, Period(int(m.group(3)), mo, mo, int(m.group(2)) if m.group(2) else None))
+    for m in _SEASON.finditer(text):
+        lo, hi = _SEASONS[m.group(1).lower()]
+        add(m, Period(int(m.group(2)), lo, hi))
+    for m in _BARE_YEAR.finditer(text):
+        add(m, Period(int(m.group(1))))
+    return tuple(p for _, p in sorted(found, key=lambda x: x[0]))
+
+
+def temporal_order(text: str) -> Order | None:
+    """LATEST / EARLIEST when the question asks for a statement by its date ("the latest readout", "when did X
+    first announce", "most recently"), not for a thing that is first or last ("the first country to join")."""
+    if _LATEST.search(text):
+        return Order.LATEST
+    if _EARLIEST.search(text):
+        return Order.EARLIEST
+    return None
+
+
+def counted_words(text: str) -> tuple[str, ...]:
+    """What a how-many question counts: the words after "how many" up to the first function word, modifiers
+    ("new", "additional") skipped ("How many new diplomatic facilities had OBO completed?" → ("diplomatic",
+    "facilities"); "How many Bipartisan Infrastructure Law projects" keeps "projects")."""
+    m = re.search(r"\b(?:how many|number of|count of)\s+(.+)", text, re.I)
+    if not m:
+        return ()
+    out: list[str] = []
+    for w in words(m.group(1)):
+        if len(w) < 2 and not w.isdigit():
+            continue  # the "U" and "S" of "U.S."
+        norm = normalize_word(w)
+        if norm in _SKIPPED:
+            continue
+        if norm in STOPWORDS or len(out) == COUNTED_WORDS:
+            break
+        out.append(w)
+    return tuple(out)
+
+
+def parse_question(text: str) -> Question:
+    """Parse once; every stage reads the same ``Question``."""
+    return Question(
+        text=text,
+        terms=tuple(dict.fromkeys(terms(text))),
+        acronyms=tuple(query_acronyms(text)),
+        counted=counted_words(text),
+        order=temporal_order(text),
+        periods=periods_in(text),
+    )

@@ -1,0 +1,32 @@
+"""Typed figures: only a count or ordinal standing right before its noun counts it."""
+
+from __future__ import annotations
+
+import pytest
+
+from statementqa.figures import Kind, counting, figures
+
+MOU = ("MoUs",)
+
+
+@pytest.mark.parametrize(("sentence", "nouns", "counted"), [
+    ("It’s the 17th such memorandum of understanding that we’ve signed with partner countries", MOU, ["17th"]),
+    ("DOE will announce two new MOUs signed by DOE, DOI and USDA", MOU, ["two"]),
+    ("supports the current historic $38 billion Memorandum of Understanding in full", MOU, []),
+    ("agencies signed a five-year Memorandum of Understanding that will serve", MOU, []),
+    ("Commerce maintains such MOUs with five other African countries", MOU, []),
+    ("Today we add nine Nicaraguans to the Corrupt and Undemocratic Actors list", ("Nicaraguans",), ["nine"]),
+    ("the purchase of 24 U.S. F-35 aircraft", ("jets",), []),
+    ("the purchase of 24 F-35 aircraft", ("aircraft",), ["24"]),
+])
+def test_a_figure_counts_a_noun_only_when_it_quantifies_it(sentence: str, nouns: tuple[str, ...],
+                                                          counted: list[str]) -> None:
+    assert [f.text for f in counting(sentence, nouns)] == counted
+
+
+def test_figure_kinds_and_what_is_not_a_figure() -> None:
+    found = {f.text: f.kind for f in figures(
+        "2. On June 30, 2022 the 12 members pledged $4.5 billion (12 percent more) for a two-year COVID-19 "
+        "programme with F-35 jets, the third such pledge.")}
+    assert found == {"2022": Kind.YEAR, "12": Kind.COUNT, "$4.5 billion": Kind.MONEY, "12 percent": Kind.PERCENT,
+                     "two": Kind.DURATION, "third": Kind.ORDINAL}

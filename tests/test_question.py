@@ -1,0 +1,48 @@
+"""Question analysis: periods, order and the counted noun, parsed once."""
+
+from __future__ import annotations
+
+import pytest
+
+from statementqa.question import Order, Period, parse_question
+
+
+@pytest.mark.parametrize(("text", "periods"), [
+    ("What did Blinken say on May 12, 2023?", [Period(2023, 5, 5, 12)]),
+    ("What did the ministry say on 12 May 2023?", [Period(2023, 5, 5, 12)]),
+    ("statements from 2023-05-12", [Period(2023, 5, 5, 12)]),
+    ("What was announced in March 2022?", [Period(2022, 3, 3)]),
+    ("What did the White House say in spring 2021 about vaccines?", [Period(2021, 3, 5)]),
+    ("the fact sheet from late 2021", [Period(2021, 9, 12)]),
+    ("How much aid was pledged in 2022?", [Period(2022)]),
+    ("Compare the 2021 and 2022 figures", [Period(2021), Period(2022)]),
+    ("How many MoUs has the US signed?", []),
+])
+def test_periods_named_in_a_question(text: str, periods: list[Period]) -> None:
+    assert list(parse_question(text).periods) == periods
+
+
+def test_a_day_period_allows_a_day_either_side_and_months_are_ranges() -> None:
+    day = Period(2023, 5, 5, 12)
+    assert day.contains("2023-05-13") and not day.contains("2023-05-15")
+    spring = Period(2021, 3, 5)
+    assert spring.contains("2021-04-30") and not spring.contains("2021-06-01") and not spring.contains(None)
+
+
+@pytest.mark.parametrize(("text", "order"), [
+    ("What is the latest statement on Sweden's NATO accession?", Order.LATEST),
+    ("When did the White House most recently mention Omicron?", Order.LATEST),
+    ("When did the White House first issue a statement about the Omicron variant?", Order.EARLIEST),
+    ("What was the first step of the plan?", None),
+    ("How many MoUs has the US signed?", None),
+])
+def test_latest_and_earliest_questions(text: str, order: Order | None) -> None:
+    assert parse_question(text).order == order
+
+
+def test_the_counted_noun_of_a_how_many_question() -> None:
+    q = parse_question("How many Ukrainian refugees has Poland welcomed?")
+    assert q.is_count and q.counted == ("Ukrainian", "refugees")
+    assert parse_question("How many MoUs has the US signed?").counted == ("MoUs",)
+    assert parse_question("number of agencies that signed the MOA").counted == ("agencies",)
+    assert not parse_question("Who signed the MOA?").is_count

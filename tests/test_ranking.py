@@ -1,0 +1,55 @@
+"""Ranking features: issuer aliases, period evidence, and the shipped model fits the code."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from statementqa.question import parse_question
+from statementqa.ranking import (
+    STAGE1,
+    STAGE2,
+    RankerError,
+    artifact_path,
+    issuers_named,
+    load_ranker,
+    scope_features,
+)
+
+SOURCES = ["U.S. Department of State", "The White House", "Ministry of Foreign Affairs of the Czech Republic"]
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("What did the State Department say about Sudan?", {"U.S. Department of State"}),
+    ("per the Department of State, who was sanctioned?", {"U.S. Department of State"}),
+    ("In the White House readout, what was agreed?", {"The White House"}),
+    ("What did the Foreign Affairs Ministry say?", {"Ministry of Foreign Affairs of the Czech Republic"}),
+    ("What did the state of Texas receive?", set()),
+])
+def test_questions_name_issuers_the_way_analysts_do(question: str, named: set[str]) -> None:
+    assert issuers_named(question, SOURCES) == named
+
+
+def test_period_features_say_whether_the_statement_date_fits() -> None:
+    q = parse_question("What did Biden say on March 3, 2022?")
+    assert scope_features(q, "2022-03-03")["period_day"] == 1.0
+    assert scope_features(q, "2022-03-20") == {"period_day": 0.0, "period_month": 0.0, "period_year": 1.0,
+                                               "period_miss": 0.0}
+    assert scope_features(q, "2021-03-03")["period_miss"] == 1.0
+    assert set(scope_features(parse_question("Who met whom?"), "2021-03-03").values()) == {0.0}
+
+
+def test_the_shipped_ranker_expects_the_features_this_code_computes() -> None:
+    ranker = load_ranker()
+    assert ranker.stage1.features == STAGE1 and ranker.stage2.features == STAGE2
+    assert ranker.info["trained_on"] == "evals v2 train"
+
+
+def test_an_artifact_for_other_features_is_refused_with_what_to_do(tmp_path) -> None:
+    raw = json.loads(artifact_path().read_text())
+    raw["stage1"]["features"] = ["something_else"]
+    bad = tmp_path / "ranker.json"
+    bad.write_text(json.dumps(raw))
+    with pytest.raises(RankerError, match="retrain"):
+        load_ranker(bad)
