@@ -26,6 +26,12 @@ def main() -> int:
     index = open_index(settings.index_dir, settings=settings)
     notice = None
     try:
+        if index.store.needs_reindex and index.stats().statements:
+            print(f"The index at {settings.index_dir} was built by an older statementqa; re-embedding its "
+                  "statements …", flush=True)
+            n = index.reindex(progress=True)
+            notice = f"Migrated: re-embedded the {n} statements of {settings.index_dir} for this version."
+            print(notice, flush=True)
         if index.stats().statements == 0:
             print(f"First run: the index at {settings.index_dir} is empty; ingesting {settings.seeds_dir} …",
                   flush=True)

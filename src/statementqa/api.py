@@ -9,14 +9,17 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
 
-from statementqa import answer as answer_stage
-from statementqa import identity
+from statementqa import answering, identity
+from statementqa.answering.compose import REFUSAL_PREFIX
+from statementqa.answering.followup import Turn
+from statementqa.answering.scorer import load_scorer
 from statementqa.chunk import Chunker
 from statementqa.config import Settings, get_settings
 from statementqa.embed import get_embedder
@@ -27,10 +30,10 @@ from statementqa.filters import (
     span_text,
     unknown_issuers_message,
 )
+from statementqa.indexing import prepare
 from statementqa.ingest import load_paths
 from statementqa.models import (
     Answer,
-    Chunk,
     Document,
     FileResult,
     IndexStats,
@@ -38,11 +41,12 @@ from statementqa.models import (
     IngestSummary,
     Passage,
 )
-from statementqa.retrieve import Retriever, Weights
+from statementqa.retrieve import Retrieval, Retriever
 from statementqa.store import Filters, Store
 
 DateLike = str | date | None
-History = list[tuple[str, str]] | None
+# Earlier turns, oldest first: the Answers themselves (their ``refused`` is read), or (question, answer text).
+History = Sequence["Answer | tuple[str, str]"] | None
 
 
 def _to_date(value: DateLike, field: str) -> date | None:
@@ -115,12 +119,12 @@ class Index:
                 todo.append(doc)
                 if decision.action == "update":
                     updates.add(doc.id)
+        if todo and self.store.needs_reindex:
+            self._reindex(progress)  # migrate the stored statements first: never mix two kinds of vectors
         bar = tqdm(total=len(todo), unit="stmt", desc="ingest", disable=not progress or not todo)
-        group: list[tuple[Document, list[Chunk]]] = []
-        size = 0
-        for doc in todo:
-            chunks = self.chunker.chunk(doc)
-            if not chunks:
+        for group in _batches(todo, self.settings.ingest_batch_chars):
+            prepared, empty = prepare(group, self.chunker, self.embedder)
+            for doc in empty:
                 path, line = _where(doc)
                 issue = IngestIssue(path=path, line=line, message="no indexable text after cleaning; skipped")
                 summary.issues.append(issue)
@@ -128,15 +132,19 @@ class Index:
                 fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
                 fr.issues.append(issue)
                 fr.failed += 1
-                continue
-            group.append((doc, chunks))
-            size += len(chunks)
-            if size >= self.settings.ingest_batch:
-                self._write(group, updates, summary, files)
-                bar.update(len(group))
-                group, size = [], 0
-        if group:
-            self._write(group, updates, summary, files)
+            if prepared:
+                self.store.upsert(prepared)
+            for item in prepared:
+                doc = item.doc
+                fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
+                if doc.id in updates:
+                    summary.updated += 1
+                    fr.updated += 1
+                else:
+                    summary.added += 1
+                    fr.added += 1
+                summary.chunks += len(item.chunks)
+                summary.doc_ids.append(doc.id)
             bar.update(len(group))
         bar.close()
         if summary.added or summary.updated:
@@ -145,21 +153,27 @@ class Index:
         summary.seconds = time.perf_counter() - t0
         return summary
 
-    def _write(self, group: list[tuple[Document, list[Chunk]]], updates: set[str],
-               summary: IngestSummary, files: dict[str, FileResult]) -> None:
-        texts = [c.text for _, chunks in group for c in chunks]
-        vectors = self.embedder.embed(texts)
-        self.store.upsert(group, vectors)
-        for doc, chunks in group:
-            fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
-            if doc.id in updates:
-                summary.updated += 1
-                fr.updated += 1
-            else:
-                summary.added += 1
-                fr.added += 1
-            summary.chunks += len(chunks)
-            summary.doc_ids.append(doc.id)
+    def reindex(self, progress: bool = False) -> int:
+        """Re-embed every stored statement from its stored text (an index built by an older version is
+        migrated this way; the original files are not needed). Returns how many statements were re-embedded."""
+        with self._writing:
+            return self._reindex(progress)
+
+    def _reindex(self, progress: bool) -> int:
+        ids = self.store.all_ids()
+        bar = tqdm(total=len(ids), unit="stmt", desc="re-embedding", disable=not progress or not ids)
+        docs = (d for d in (self.store.document(i) for i in ids) if d is not None)
+        done = 0
+        for group in _batches(docs, self.settings.ingest_batch_chars):
+            prepared, _ = prepare(group, self.chunker, self.embedder)
+            if prepared:
+                self.store.upsert(prepared)
+            done += len(prepared)
+            bar.update(len(group))
+        bar.close()
+        self.store.mark_vectors_current()
+        self.store.lexical(wait=True)
+        return done
 
     # --- questions -----------------------------------------------------------------------------
     def _filters(self, sources: Sequence[str] | None, since: DateLike, until: DateLike) -> Filters:
@@ -224,8 +238,14 @@ class Index:
         return f, notice
 
     def retrieve(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
-                 until: DateLike = None, top_k: int | None = None, weights: Weights | None = None) -> list[Passage]:
-        return self.retriever.retrieve(question, self._filters(sources, since, until), top_k, weights)
+                 until: DateLike = None, top_k: int | None = None) -> list[Passage]:
+        """The passages of the ``top_k`` best statements (one passage per statement), best first."""
+        return self.retriever.retrieve(question, self._filters(sources, since, until), top_k)
+
+    def rank(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
+             until: DateLike = None, top_k: int | None = None) -> Retrieval:
+        """The full ranking behind ``retrieve``: parsed question, ranked statements with their features."""
+        return self.retriever.rank(question, self._filters(sources, since, until), top_k)
 
     def answer(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
                until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
@@ -267,40 +287,48 @@ class Index:
         use_llm = self.settings.llm_enabled if llm is None else llm
         if use_llm:
             ans = self._llm_answer(question, filters, top_k, history, on_token)
-            ans = answer_stage.finalize(ans, self.store.text)
+            ans = answering.finalize(ans, self.store.text)
         else:
             with self.store.snapshot():  # passages, texts and quotes from one committed state
-                query, notice = answer_stage.resolve_followup(question, history)
-                passages = self.retriever.retrieve(query, filters, top_k)
-                ans = self._extractive(question, passages)
+                query, notice = answering.resolve_followup(question, _turns(history))
+                retrieval = self.retriever.rank(query, filters, top_k)
+                ans = self._extractive(question, retrieval, filters, top_k)
                 if notice:
                     ans = ans.model_copy(update={"notice": notice if not ans.refused else
                                                  f"{notice} The follow-up could not be resolved from the statements."})
-                ans = answer_stage.finalize(ans, self.store.text)
+                ans = answering.finalize(ans, self.store.text)
         if filter_notice:
             ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
 
-    def _extractive(self, question: str, passages: list[Passage]) -> Answer:
-        return answer_stage.extractive_answer(question, passages, self.store.lexical(), self.settings, self.store.text)
+    def _extractive(self, question: str, retrieval: Retrieval, filters: Filters, top_k: int | None) -> Answer:
+        lex = self.store.lexical()
+        scorer = load_scorer()
+        if self.settings.refuse_threshold is not None:
+            scorer = replace(scorer, threshold=self.settings.refuse_threshold)
+        return answering.extractive_answer(question, retrieval, lambda q: self.retriever.rank(q, filters, top_k),
+                                           self.store.text, lex.idf, scorer)
 
     def _llm_answer(self, question: str, filters: Filters, top_k: int | None, history: History,
                     on_token: object) -> Answer:
         from statementqa import llm as llm_stage  # imported only when an LLM is used
 
         standalone = question
-        if history:
+        turns = _turns(history)
+        if turns:
             try:
-                standalone = llm_stage.condense_question(question, history, self.settings)
+                standalone = llm_stage.condense_question(question, [(q, a) for q, a, _ in turns], self.settings)
             except llm_stage.LLMError:
-                standalone, _ = answer_stage.resolve_followup(question, history)
+                standalone, _ = answering.resolve_followup(question, turns)
         with self.store.snapshot():
-            passages = self.retriever.retrieve(standalone, filters, top_k)
+            retrieval = self.retriever.rank(standalone, filters, top_k)
+        passages = retrieval.passages
         try:  # no snapshot while the model writes (seconds): its quotes are checked against the latest text
             return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
                                              on_token=on_token)  # type: ignore[arg-type]
         except llm_stage.LLMError as exc:
-            ans = self._extractive(standalone, passages)
+            with self.store.snapshot():
+                ans = self._extractive(standalone, retrieval, filters, top_k)
             notice = f"LLM unavailable ({exc}); showing the extractive answer."
             if ans.notice:  # e.g. why a sentence addressed to AI models was skipped
                 notice = f"{notice} {ans.notice}"
@@ -340,6 +368,33 @@ class Index:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _turns(history: History) -> list[Turn]:
+    """Earlier turns as (question, answer text, refused); a plain (question, text) pair is a refusal when its
+    text is one (the refusal sentence is a stable contract)."""
+    out: list[Turn] = []
+    for h in history or ():
+        if isinstance(h, Answer):
+            out.append((h.question, h.text, h.refused))
+        else:
+            q, a = h
+            out.append((q, a, a.startswith(REFUSAL_PREFIX)))
+    return out
+
+
+def _batches(docs: Iterable[Document], max_chars: int) -> Iterator[list[Document]]:
+    """Statements in groups of about ``max_chars`` characters of text (at least one statement each)."""
+    group: list[Document] = []
+    size = 0
+    for doc in docs:
+        group.append(doc)
+        size += len(doc.text)
+        if size >= max_chars:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def _file_of(doc: Document) -> str:

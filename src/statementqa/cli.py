@@ -194,6 +194,18 @@ def remove(ids: Annotated[list[str], typer.Argument(help="Statement ids.")], ind
 
 
 @app.command()
+def reindex(
+    index: IndexOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Re-embed every stored statement from its stored text (migrates an index built by an older version)."""
+    ix = open_index(index)
+    n = ix.reindex(progress=not quiet and sys.stderr.isatty())
+    typer.echo(f"{n} statement(s) re-embedded")
+    ix.close()
+
+
+@app.command()
 def stats(index: IndexOpt = None) -> None:
     """Counts: statements, chunks, sources, date range."""
     typer.echo(json.dumps(open_index(index).stats().model_dump(), indent=2))

@@ -711,10 +711,13 @@ def _rel(path: Path) -> str:
 
 def _settings_snapshot(settings: Settings) -> dict[str, Any]:
     """The knobs that change results (never secrets)."""
-    keep = (*INDEX_SETTINGS, "top_k", "candidates", "weight_bm25", "weight_dense", "refuse_threshold",
-            "max_quotes", "llm_model")
+    keep = (*INDEX_SETTINGS, "top_k", "refuse_threshold", "llm_model")
     snap = {k: getattr(settings, k) for k in keep if hasattr(settings, k)}
     snap["llm_enabled"] = settings.llm_enabled
+    if snap.get("refuse_threshold") is None:  # the calibrated threshold the reader ships with
+        from statementqa.answering.scorer import load_scorer
+
+        snap["refuse_threshold"] = round(load_scorer().threshold, 4)
     return json.loads(json.dumps(snap, default=str))
 
 
@@ -1073,6 +1076,10 @@ def index_key(records: Sequence[dict[str, Any]], settings: Settings) -> str:
     for rec in sorted(records, key=lambda r: r["id"]):
         h.update(json.dumps(rec, sort_keys=True, ensure_ascii=False).encode())
     h.update(json.dumps({k: str(getattr(settings, k)) for k in INDEX_SETTINGS}, sort_keys=True).encode())
+    from statementqa.store import VECTORS_VERSION
+
+    if VECTORS_VERSION > 1:  # the vectors an index holds are part of what it is (keys of older builds unchanged)
+        h.update(f"vectors={VECTORS_VERSION}".encode())
     return h.hexdigest()[:16]
 
 

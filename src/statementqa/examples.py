@@ -19,6 +19,7 @@ import secrets
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -470,9 +471,15 @@ def cache_path(index_dir: Path) -> Path:
 
 def fingerprint(settings: Any) -> str:
     """The settings an answer depends on: examples checked under other ones are checked again."""
-    keys = ("top_k", "candidates", "weight_bm25", "weight_dense", "refuse_threshold", "max_quotes", "embed_backend",
-            "embed_model", "openai_embed_model")
-    values = {k: getattr(settings, k, None) for k in keys}
+    keys = ("top_k", "refuse_threshold", "embed_backend", "embed_model", "openai_embed_model")
+    values: dict[str, Any] = {k: getattr(settings, k, None) for k in keys}
+    # The learned ranker and reader decide answers as much as the settings do: a retrained artifact
+    # means every example is checked again.
+    for name in ("ranker.json", "reader.json"):
+        try:
+            values[name] = hashlib.sha256((resources.files("statementqa") / "data" / name).read_bytes()).hexdigest()
+        except OSError:
+            values[name] = None
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -36,6 +36,7 @@ import httpx
 import openai
 
 from statementqa import injection, sentences
+from statementqa.answering.compose import REFUSAL_PREFIX  # one spelling of the refusal for both paths
 from statementqa.config import Settings
 from statementqa.models import Answer, Citation, Passage
 from statementqa.quotes import locate_quote, verify_citation
@@ -43,7 +44,6 @@ from statementqa.textutil import terms
 
 log = logging.getLogger(__name__)
 
-REFUSAL_PREFIX = "The indexed statements do not say"
 MAX_OUTPUT_TOKENS = 512  # a direct answer plus a few quoted sentences; bounds runaway generation
 _CHARS_PER_TOKEN = 3.5  # conservative for English prose; used only to budget the prompt
 _PROMPT_OVERHEAD_TOKENS = 700

@@ -86,9 +86,9 @@ class Session:
     answers: list[Answer] = field(default_factory=list)
     generation: object = None  # of the index when this tab's filters and panel were last drawn
 
-    def history(self) -> list[tuple[str, str]]:
-        """Previous turns for follow-up questions, oldest first."""
-        return [(a.question, a.text) for a in self.answers]
+    def history(self) -> list[Answer]:
+        """Previous turns for follow-up questions, oldest first (their ``refused`` tells a refusal)."""
+        return list(self.answers)
 
 
 class InputError(ValueError):

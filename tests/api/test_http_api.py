@@ -162,15 +162,15 @@ def test_with_a_user_and_password_every_endpoint_wants_them(auth_server):
 def test_clients_get_their_own_answers_and_do_not_wait_behind_a_slow_one(api_server, seed_index: Index,
                                                                           monkeypatch: pytest.MonkeyPatch):
     release, held = threading.Event(), threading.Semaphore(0)
-    retrieve = seed_index.retriever.retrieve
+    rank = seed_index.retriever.rank
 
     def holding(question: str, *a: Any, **kw: Any) -> Any:
         if "lighthouse keepers" in question:
             held.release()
             assert release.wait(60)
-        return retrieve(question, *a, **kw)
+        return rank(question, *a, **kw)
 
-    monkeypatch.setattr(seed_index.retriever, "retrieve", holding)
+    monkeypatch.setattr(seed_index.retriever, "rank", holding)
     questions = [MOU, "When did Lipavsky meet Blinken?", "Who met the Czech foreign minister?",
                  "What did the White House say about NATO?"]
     reference = {q: seed_index.answer(q).text for q in questions}

@@ -212,15 +212,15 @@ def test_clients_of_the_real_server_get_their_own_answers_side_by_side(
     from statementqa import ui
 
     release, held = threading.Event(), threading.Semaphore(0)
-    retrieve = real.retriever.retrieve
+    rank = real.retriever.rank
 
-    def holding_retrieve(question: str, *args: Any, **kw: Any) -> Any:
-        if "lighthouse keepers" in question:
+    def holding_rank(question: Any, *args: Any, **kw: Any) -> Any:
+        if "lighthouse keepers" in str(question):
             held.release()
             assert release.wait(WAIT)
-        return retrieve(question, *args, **kw)
+        return rank(question, *args, **kw)
 
-    monkeypatch.setattr(real.retriever, "retrieve", holding_retrieve)
+    monkeypatch.setattr(real.retriever, "rank", holding_rank)
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     settings = real.settings.model_copy(update={"ui_port": _free_port()})
     demo = ui.launch(real, settings=settings, block=False)

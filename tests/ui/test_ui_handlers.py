@@ -123,7 +123,9 @@ def test_filters_and_history_reach_the_api(app: App):
     assert first["sources"] == ["Ministry of Examples"]
     assert (first["since"], first["until"]) == ("2024-01-01", "2024-12-31")
     assert first["history"] is None
-    assert follow["history"] == [("When does the bridge reopen?", "The bridge reopens on 3 March [1].")]
+    (earlier,) = follow["history"]  # the Answer itself: a follow-up reads its ``refused``, not its wording
+    assert (earlier.question, earlier.text, earlier.refused) == (
+        "When does the bridge reopen?", "The bridge reopens on 3 March [1].", False)
     assert follow["sources"] is None
 
 

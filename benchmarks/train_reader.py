@@ -1,0 +1,238 @@
+"""Train the answer scorer on the v2 ``train`` split, calibrate it on ``dev``, choose the refusal threshold on
+``dev``, and write ``src/statementqa/data/reader.json``.
+
+- Rows: every (sentence, span) pair ``answering.evidence.build_pairs`` makes for a question part, labelled 1 when
+  the pair comes from a gold statement and its span (or, for a sentence-only pair, the sentence) holds an
+  acceptable answer of that part; yes/no parts are labelled by whether the claim check on that sentence gives the
+  gold verdict. Unanswerable near misses contribute only 0s: the scorer learns what a near miss looks like.
+- Model: scikit-learn ``LogisticRegression`` on standardized features (C chosen on dev by log-loss).
+- Calibration: Platt scaling on dev (the best pair's logit per part → whether answering with it is right).
+- Threshold: the highest calibrated probability that refuses at most ``--max-false-refusal`` of the answerable
+  dev parts. ``test`` is never read.
+
+Usage: python benchmarks/train_reader.py [--index DIR] [--max-false-refusal 0.08] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from statementqa import open_index
+from statementqa.answering.claims import verdict
+from statementqa.answering.compose import format_date
+from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair, build_pairs, part_features
+from statementqa.answering.kinds import QuestionKind, classify, split_parts
+from statementqa.answering.scorer import READER_VERSION, artifact_path
+from statementqa.config import get_settings
+from statementqa.eval import EVALS_DIR, EvalQuestion, answer_correct, ensure_index, load_questions, whole_corpus
+from statementqa.question import parse_question
+from statementqa.ranking import Linear
+
+GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def part_answers(q: EvalQuestion, i: int, n: int) -> list[str | list[str]]:
+    """The acceptable answers of part ``i`` of ``n`` (a list answer holds one entry per part)."""
+    if n == 1:
+        return list(q.answers)
+    out: list[str | list[str]] = []
+    for a in q.answers:
+        if isinstance(a, list) and len(a) == n:
+            out.append(a[i])
+        elif isinstance(a, str):
+            out.append(a)
+    return out
+
+
+def examples(ix, questions: list[EvalQuestion]) -> list[dict]:  # noqa: ANN001
+    """Per question part: its pairs (features) and labels (questions whose statements this index lacks skipped)."""
+    out: list[dict] = []
+    for q in questions:
+        if not all(ix.store.document(d) for d in [*q.gold_ids, *q.topic_ids]):
+            continue
+        base = ix.rank(q.question)
+        texts = split_parts(q.question)
+        counted: tuple[str, ...] = ()
+        for i, text in enumerate(texts):
+            r = base if len(texts) == 1 else ix.rank(f"{text} {q.question}")
+            pq = parse_question(text)
+            if counted and not pq.counted:  # as the reader does for an elliptical part
+                pq = replace(pq, counted=counted)
+            counted = pq.counted or counted
+            rule = classify(text)
+            idf = {t: ix.store.lexical().idf(t) for t in pq.terms}
+            pairs = build_pairs(pq, rule, r.statements, r.qvec, ix.store.text, idf)
+            if rule.kind == QuestionKind.YESNO:
+                pairs = [p for p in pairs if p.span is None]
+            answers = part_answers(q, i, len(texts)) if q.answerable else []
+            labels = [label(p, q, text, answers, rule.kind, ix.store.text) for p in pairs]
+            if rule.labels or rule.figures:  # a lead of the asked kind beats the bare sentence it is in
+                right_spans = {(p.statement.doc_id, p.start) for p, y in zip(pairs, labels, strict=True)
+                               if y and p.span is not None}
+                labels = [0.0 if p.span is None and (p.statement.doc_id, p.start) in right_spans else y
+                          for p, y in zip(pairs, labels, strict=True)]
+            out.append({"q": q, "part": i, "text": text, "answerable": q.answerable, "pairs": pairs,
+                        "labels": labels, "ix": ix})
+    return out
+
+
+def label(p: Pair, q: EvalQuestion, text: str, answers: list, kind: QuestionKind, get_text) -> float:  # noqa: ANN001
+    """Is answering with this pair right? Its lead (the span) must be an acceptable answer; a sentence-only pair
+    is right when the quote with its statement's date holds one (as a reader of the answer would see it)."""
+    if not q.answerable or p.statement.doc_id not in q.gold_ids or not answers:
+        return 0.0
+    sentence = (get_text(p.statement.doc_id) or "")[p.start : p.end]
+    if kind == QuestionKind.YESNO:
+        return float(verdict(text, sentence)[0].value == str(answers[0]).lower())
+    if p.span is None:
+        return float(answer_correct(answers, f"{format_date(p.statement.date)}: {sentence}"))
+    said = format_date(p.span.text) if p.span.label == "STATEMENT_DATE" else p.span.text
+    return float(answer_correct(answers, said))
+
+
+def pairwise(rows: list[dict], rng: np.random.Generator, negatives: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Differences (right − wrong) of pairs of the same part, both ways round: a ranking model learns which
+    pair of a part answers, not how answerable parts are in general (that is the calibration's job)."""
+    X, y = [], []
+    for r in rows:
+        f = np.array([[p.features[n] for n in FEATURES] for p in r["pairs"]], dtype=np.float64)
+        lab = np.array(r["labels"])
+        pos, neg = np.nonzero(lab == 1)[0], np.nonzero(lab == 0)[0]
+        if not len(pos) or not len(neg):
+            continue
+        for i in pos[:3]:
+            for j in rng.choice(neg, size=min(negatives, len(neg)), replace=False):
+                X.append(f[i] - f[j])
+                y.append(1)
+                X.append(f[j] - f[i])
+                y.append(0)
+    return np.array(X), np.array(y)
+
+
+def ranking_model(rows: list[dict], C: float, rng: np.random.Generator) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = pairwise(rows, rng)
+    scale = X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False).fit(X / scale, y)
+    return Linear(FEATURES, model.coef_[0], 0.0, np.zeros(len(FEATURES)), scale)
+
+
+def parts(model: Linear, rows: list[dict]) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
+    """Per part, ranked by ``model``: its part features, whether answering with the best pair is right, and
+    whether the part is answerable."""
+    feats, right, answerable = [], [], []
+    for r in rows:
+        ix = r["ix"]
+        lex = ix.store.lexical()
+        for p, x in zip(r["pairs"], model.logits([p.features for p in r["pairs"]]), strict=True):
+            p.score = float(x)
+        order = sorted(range(len(r["pairs"])), key=lambda i: -r["pairs"][i].score)
+        ranked = [r["pairs"][i] for i in order]
+        pq = parse_question(r["text"])
+        feats.append(part_features(pq, classify(r["text"]), ranked, ix.store.text, {t: lex.idf(t) for t in pq.terms}))
+        right.append(r["labels"][order[0]] if order else 0.0)
+        answerable.append(float(r["answerable"]))
+    return feats, np.array(right), np.array(answerable)
+
+
+def main() -> int:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from train_ranker import fit  # standardize + logistic regression, as for the ranker
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", type=Path, action="append", help="a v2 index (repeatable: several pools)")
+    ap.add_argument("--max-false-refusal", type=float, default=0.08)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    settings = get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
+    index_dirs = args.index or [ensure_index(whole_corpus(), settings, None, progress=True)[0]]
+    indexes = [open_index(d, settings=settings) for d in index_dirs]
+    index_dir = ", ".join(str(d) for d in index_dirs)
+    qs = load_questions(EVALS_DIR / "v2" / "questions.jsonl")
+    t0 = time.perf_counter()
+    data = {s: [r for ix in indexes for r in examples(ix, [q for q in qs if q.split == s])] for s in ("train", "dev")}
+    print(f"pairs for {sum(len(v) for v in data.values())} question parts in {time.perf_counter() - t0:.0f} s")
+    rng = np.random.default_rng(20240530)
+    best = None
+    for C in GRID:
+        model = ranking_model(data["train"], C, rng)
+        _, right, answerable = parts(model, data["dev"])
+        hit = float(right[answerable == 1].mean())
+        print(f"C={C}: dev parts answered right by the best pair {hit:.3f}")
+        if best is None or hit > best[0]:
+            best = (hit, C, model)
+    assert best is not None
+    _, C, model = best
+    # answerability: fitted on train parts (is the best pair right?), calibrated on dev
+    ftr, _, atr = parts(model, data["train"])
+    Xa = np.array([[f[n] for n in PART_FEATURES] for f in ftr])
+    answer_model = fit(Xa, atr, PART_FEATURES, 1.0)  # does the corpus answer this part at all?
+    fdev, y, answerable = parts(model, data["dev"])
+    z = answer_model.logits(fdev)
+    platt = LogisticRegression(C=1e6).fit(z.reshape(-1, 1), y)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    prob = platt.predict_proba(z.reshape(-1, 1))[:, 1]
+    loss = log_loss(y, prob, labels=[0, 1])
+    print("\ndev trade-off (threshold: false refusals / refusal recall / part accuracy):")
+    for t in np.quantile(prob[answerable == 1], [0.0, 0.04, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3]):
+        r = prob < t
+        print(f"  {t:.3f}: {np.mean(r[answerable == 1]):.3f} / {np.mean(r[answerable == 0]):.3f} / "
+              f"{np.mean(np.where(answerable == 1, (~r) & (y == 1), r)):.3f}")
+    ans_probs = np.sort(prob[answerable == 1])
+    k = int(np.floor(args.max_false_refusal * len(ans_probs)))
+    threshold = float(ans_probs[k]) if k < len(ans_probs) else 0.5
+    refused = prob < threshold
+    fr = float(np.mean(refused[answerable == 1]))
+    rr = float(np.mean(refused[answerable == 0])) if (answerable == 0).any() else 0.0
+    acc = float(np.mean(np.where(answerable == 1, (~refused) & (y == 1), refused)))
+    print(f"\nchosen C={C}; Platt a={a:.3f} b={b:.3f} (dev log-loss {loss:.4f}); threshold {threshold:.3f}")
+    print(f"dev parts: false refusals {fr:.3f}, refusal recall {rr:.3f}, part accuracy {acc:.3f} "
+          f"(n={len(prob)}, answerable {int(answerable.sum())})")
+    print("\nCoefficients of the ranking model (standardized feature differences):")
+    for f, c in sorted(zip(FEATURES, model.coef, strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {f:16} {c:+.3f}")
+    print("\nCoefficients of the answerability model (standardized part features):")
+    for f, c in sorted(zip(PART_FEATURES, answer_model.coef, strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {f:20} {c:+.3f}")
+    artifact = {
+        "version": READER_VERSION,
+        "info": {"created": datetime.now().isoformat(timespec="seconds"), "trained_on": "evals v2 train",
+                 "calibrated_on": "evals v2 dev (Platt scaling; threshold for the false-refusal target)",
+                 "C": C, "max_false_refusal": args.max_false_refusal, "index": str(index_dir),
+                 "dev": {"false_refusal": fr, "refusal_recall": rr, "part_accuracy": acc, "parts": len(prob)},
+                 "model": "sklearn LogisticRegression on standardized pairwise feature differences (ranking); "
+                          "LogisticRegression(class_weight=balanced) on part features (answerability, train); "
+                          "Platt scaling of its logit (dev)"},
+        "model": {"features": list(FEATURES), "coef": [round(float(c), 6) for c in model.coef],
+                  "intercept": round(model.intercept, 6), "mean": [round(float(v), 6) for v in model.mean],
+                  "scale": [round(float(v), 6) for v in model.scale]},
+        "answerable": {"features": list(PART_FEATURES), "coef": [round(float(c), 6) for c in answer_model.coef],
+                       "intercept": round(answer_model.intercept, 6),
+                       "mean": [round(float(v), 6) for v in answer_model.mean],
+                       "scale": [round(float(v), 6) for v in answer_model.scale]},
+        "calibration": {"method": "platt", "a": round(a, 6), "b": round(b, 6)},
+        "threshold": round(threshold, 6),
+    }
+    if not args.no_write:
+        artifact_path().write_text(json.dumps(artifact, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {artifact_path()}")
+    for ix in indexes:
+        ix.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

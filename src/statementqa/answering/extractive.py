@@ -1,0 +1,149 @@
+"""The extractive reader: answer each part of a question with a span of the right kind from the sentence that
+states it, quoted and cited — or say that the statements do not say.
+
+Why per part: "How much was pledged, and for what?" or "… in June 2021, and how many by May 2022?" asks two
+things; each part is retrieved and answered on its own, and a part the statements do not answer is said to be
+unanswered while the others are answered. Sentences addressed to an AI model are evidence of nothing: they are
+never quoted, and when one would have been the answer the notice says it was skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from statementqa import injection
+from statementqa.answering.claims import verdict
+from statementqa.answering.compose import attribution, format_date, join, quoted, refusal
+from statementqa.answering.evidence import Pair, build_pairs, part_features
+from statementqa.answering.kinds import KindRule, QuestionKind, classify, split_parts
+from statementqa.answering.scorer import Scorer
+from statementqa.models import Answer, Citation
+from statementqa.question import Question, parse_question
+from statementqa.retrieve import Retrieval
+
+GetText = Callable[[str], "str | None"]
+
+
+@dataclass
+class PartAnswer:
+    """What the reader found for one part of a question."""
+
+    text: str
+    question: Question
+    rule: KindRule
+    best: Pair | None = None
+    lead: str | None = None
+    probability: float = 0.0
+    answered: bool = False
+    planted: list[Pair] = field(default_factory=list)  # would have answered but are addressed to a model
+
+
+def _lead(part: PartAnswer) -> str | None:
+    best = part.best
+    if best is None:
+        return None
+    if part.rule.kind == QuestionKind.YESNO:
+        return None  # set by the claim check
+    span = best.span
+    if span is None:
+        return None
+    if span.label == "STATEMENT_DATE":
+        return f"{format_date(span.text)} (the statement's date; it says “today”)"
+    if span.label == "SPEAKER":
+        return f"Said by {span.text}"
+    return span.text
+
+
+def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float],
+                scorer: Scorer, counted: tuple[str, ...] = ()) -> PartAnswer:
+    """``counted``: what an earlier part counted, for an elliptical part ("…, and how many of them joined?")."""
+    q = parse_question(text)
+    if counted and not q.counted:
+        q = replace(q, counted=counted)
+    rule = classify(text)
+    part = PartAnswer(text, q, rule)
+    pairs = build_pairs(q, rule, retrieval.statements, retrieval.qvec, get_text, {t: idf(t) for t in q.terms})
+    if rule.kind == QuestionKind.YESNO:
+        pairs = [p for p in pairs if p.span is None]
+    scorer.score(pairs)
+    pairs.sort(key=lambda p: -p.score)
+    usable: list[Pair] = []
+    for p in pairs:
+        if injection.flag_in(get_text(p.statement.doc_id) or "", p.start, p.end) is not None:
+            if not usable:
+                part.planted.append(p)
+            continue
+        usable.append(p)
+    if not usable:
+        return part
+    best = usable[0]
+    part.best = best
+    part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms}))
+    part.answered = part.probability >= scorer.threshold
+    if rule.kind == QuestionKind.YESNO:
+        sentence = (get_text(best.statement.doc_id) or "")[best.start : best.end]
+        yes_no, why = verdict(text, sentence)
+        part.lead = f"{yes_no.value.capitalize()} — {why}"
+    else:
+        part.lead = _lead(part)
+    return part
+
+
+def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[str], Retrieval], get_text: GetText,
+                      idf: Callable[[str], float], scorer: Scorer) -> Answer:
+    """Answer ``question`` from ``retrieval`` (each further part of a multi-part question is re-retrieved with
+    ``rerank``), or refuse when no part reaches the calibrated threshold."""
+    texts = split_parts(question)
+    parts: list[PartAnswer] = []
+    for t in texts:
+        counted = next((p.question.counted for p in reversed(parts) if p.question.counted), ())
+        r = retrieval if len(texts) == 1 else rerank(f"{t} {question}")
+        parts.append(answer_part(t, r, get_text, idf, scorer, counted))
+    notice = _planted_notice([p for part in parts if not part.answered or part.planted for p in part.planted],
+                             get_text)
+    answered = [p for p in parts if p.answered]
+    if not answered:
+        best = max((p.probability for p in parts), default=0.0)
+        return refusal(question, retrieval.passages, reason=notice, support=best)
+    citations: list[Citation] = []
+    pieces: list[str] = []
+    for i, part in enumerate(parts, 1):
+        prefix = f"{i}) " if len(parts) > 1 else ""
+        if not part.answered:
+            pieces.append(f"{prefix}The indexed statements do not say this (“{part.text}”).")
+            continue
+        chunks: list[str] = []
+        if part.lead:
+            chunks.append(part.lead.rstrip(".") + ".")
+        if part.best is not None:
+            c = _citation(len(citations) + 1, part.best, retrieval, get_text)
+            citations.append(c)
+            chunks.append(f"{attribution(c.source, c.date)}: {quoted(c.quote)} [{c.n}]")
+        pieces.append(prefix + " ".join(chunks))
+    support = min(p.probability for p in answered)
+    return Answer(question=question, text=" ".join(pieces), citations=citations, passages=retrieval.passages,
+                  support=support, notice=notice)
+
+
+def _citation(n: int, pair: Pair, retrieval: Retrieval, get_text: GetText) -> Citation:
+    st = pair.statement
+    passage = next((p for p in retrieval.passages if p.doc_id == st.doc_id), None)
+    text = get_text(st.doc_id) or ""
+    return Citation(n=n, doc_id=st.doc_id, title=passage.title if passage else st.title, source=st.source,
+                    date=st.date, url=passage.url if passage else "", quote=text[pair.start : pair.end],
+                    start=pair.start, end=pair.end)
+
+
+def _planted_notice(skipped: list[Pair], get_text: GetText) -> str | None:
+    """Why the sentence(s) that would have answered were not used."""
+    if not skipped:
+        return None
+    first = skipped[0]
+    excerpt = " ".join((get_text(first.statement.doc_id) or "")[first.start : first.end].split())
+    excerpt = excerpt if len(excerpt) <= 90 else excerpt[:89].rstrip() + "…"
+    n = len({(p.statement.doc_id, p.start) for p in skipped})
+    what = "a sentence" if n == 1 else f"{n} sentences"
+    where = f"“{first.statement.title}” ({attribution(first.statement.source, first.statement.date)})"
+    return join(None, f"Skipped {what} addressed to an AI model in {where}: “{excerpt}” — text addressed to a model "
+                      "is an instruction, not evidence, and is never quoted.")

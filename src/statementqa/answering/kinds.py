@@ -1,0 +1,114 @@
+"""Question kinds: what a question asks for, and what can answer it — one rule per kind, in one table.
+
+Why a table: a kind decides which spans of a sentence may lead the answer (a who-question is answered by a
+person, a how-many question by a count of the asked noun, a when-question by a date). Adding a kind means
+adding one ``KindRule`` here and one row to ``tests/answering/test_kinds.py``; the scorer learns how much each
+kind's evidence is worth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from statementqa.figures import Kind as FigureKind
+
+
+class QuestionKind(StrEnum):
+    ATTRIBUTION = "attribution"  # who said a quoted sentence
+    YESNO = "yesno"  # did / is it true that …
+    COUNT = "count"  # how many
+    AMOUNT = "amount"  # how much, what share / price
+    DATE = "date"  # when
+    PLACE = "place"  # where
+    PERSON = "person"  # who, whom, which official
+    ORG = "org"  # which organization / company / agency
+    ENTITY = "entity"  # which / what + another noun
+    STATEMENT = "statement"  # what did X say about Y
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """How a kind is recognized and which spans can answer it (spaCy labels and typed figures)."""
+
+    kind: QuestionKind
+    detect: re.Pattern[str]
+    labels: frozenset[str] = frozenset()
+    figures: frozenset[FigureKind] = frozenset()
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_SAY = (r"(?:said|say|says|stated|told|tell|described|called|remarked|warned|wrote|argued|noted|declared|"
+        r"emphasi[sz]ed|stressed|asked|insisted|added|vowed|characteri[sz]ed|likened|referred)")
+_PERSON_NOUN = (r"(?:official|minister|leader|secretary|president|ambassador|governor|senator|person|spokesperson|"
+                r"envoy|advisor|adviser|diplomat|premier|chancellor|king|queen|prince|emir|amir|general|head|chief|"
+                r"counterpart|representative|deputy|administrator|director|coordinator|nominee|judge|member)")
+_ORG_NOUN = (r"(?:company|companies|organi[sz]ation|agency|agencies|firm|group|bank|institution|drugmaker|"
+             r"manufacturer|producer|department|ministry|body|bureau|office|university|party|alliance|coalition|"
+             r"court|council|committee|fund|foundation|airline|carrier|network|union)")
+_PLACE_NOUN = r"(?:city|country|countries|place|town|region|state|province|capital|island|venue|site|location|nation)"
+
+# First match wins: the order matters (an attribution question starts with "who", a yes/no question may hold
+# "how many", "which city" is a place before "which" is an entity).
+RULES: tuple[KindRule, ...] = (
+    KindRule(QuestionKind.ATTRIBUTION,
+             _rx(rf"\bwho\s+(?:\w+\s+){{0,2}}{_SAY}\b|\bwhich\s+(?:\S+\s+){{0,3}}{_PERSON_NOUN}s?\b.*\b{_SAY}\b"
+                 rf"|\bwho\s+(?:was|is)\s+quoted\b|\bwhose\s+words\b"),
+             frozenset({"PERSON"})),
+    KindRule(QuestionKind.YESNO,
+             _rx(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
+                 r"|\bis it (?:true|correct|accurate) that\b|\btrue or false\b")),
+    KindRule(QuestionKind.COUNT, _rx(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bhow often\b"),
+             frozenset({"CARDINAL", "ORDINAL", "QUANTITY"}), frozenset({FigureKind.COUNT, FigureKind.ORDINAL})),
+    KindRule(QuestionKind.AMOUNT,
+             _rx(r"\bhow much\b|\bwhat (?:\w+\s+)?(?:amount|share|percentage|proportion|sum|value|price|cost|"
+                 r"percent|fraction|rate|total)\b|\b(?:price|cost|worth|value|amount)\b"),
+             frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
+             frozenset({FigureKind.MONEY, FigureKind.PERCENT, FigureKind.COUNT})),
+    KindRule(QuestionKind.DATE,
+             _rx(r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|"
+                 r"\bon what\b|\bby what date\b|\bsince when\b|\bhow long\b|\bdate\b"),
+             frozenset({"DATE", "TIME"}), frozenset({FigureKind.YEAR})),
+    KindRule(QuestionKind.PLACE,
+             _rx(rf"\bwhere\b|\b(?:in|at|to|from)\s+(?:which|what)\s+{_PLACE_NOUN}\b|\bwhich\s+{_PLACE_NOUN}\b"
+                 rf"|\bwhat\s+{_PLACE_NOUN}\b"),
+             frozenset({"GPE", "LOC", "FAC"})),
+    KindRule(QuestionKind.ORG,
+             _rx(rf"\b(?:which|what)\s+(?:\S+\s+){{0,2}}{_ORG_NOUN}\b"),
+             frozenset({"ORG"})),
+    KindRule(QuestionKind.PERSON,
+             _rx(rf"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)\s+(?:\S+\s+){{0,2}}{_PERSON_NOUN}s?\b|"
+                 r"\bname of the\b|\bsigner\b|\bnamed\b|\bnominated\b|\bappointed\b"),
+             frozenset({"PERSON"})),
+    KindRule(QuestionKind.ENTITY, _rx(r"\bwhich\b|\bwhat (?!did|does|do|was|were|is|are|has|have)\w+\b"),
+             frozenset({"ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "NORP", "GPE", "FAC", "PERSON"})),
+    KindRule(QuestionKind.STATEMENT, _rx(r".")),
+)
+BY_KIND = {r.kind: r for r in RULES}
+
+
+def classify(text: str) -> KindRule:
+    """The rule of the first kind whose pattern matches (STATEMENT always does)."""
+    for rule in RULES:
+        if rule.detect.search(text):
+            return rule
+    return BY_KIND[QuestionKind.STATEMENT]
+
+
+_PART_SPLIT = re.compile(
+    r"(?:,\s*|\s+)and\s+(?=(?:how|what|when|where|who|whom|which|whose|by how|in which|on what|for what)\b)"
+    r"|;\s+(?=\w)|\?\s+(?=(?:and\s+)?(?:how|what|when|where|who|whom|which|whose)\b)",
+    re.I,
+)
+
+
+def split_parts(text: str) -> list[str]:
+    """The parts of a multi-part question ("How much …, and for what?"), each a question of its own;
+    a single question is one part."""
+    pieces = [p.strip(" ,;?") for p in _PART_SPLIT.split(text)]
+    pieces = [p for p in pieces if len(p.split()) >= 2]
+    return pieces if len(pieces) > 1 else [text.strip()]

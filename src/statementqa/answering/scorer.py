@@ -1,0 +1,67 @@
+"""The answer scorer: a learned model of how likely a (sentence, span) pair answers the question, calibrated.
+
+Why learned and calibrated: the refusal decision compares this probability with a threshold; a probability that
+means what it says (an answer given at 0.7 is right about 70% of the time) is what lets the threshold be chosen
+for a stated false-refusal rate. ``benchmarks/train_reader.py`` fits a logistic regression on the v2 ``train``
+split, Platt-scales it on ``dev`` and picks the threshold there; ``data/reader.json`` holds the coefficients,
+the calibration, the threshold and the feature names they expect.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair
+from statementqa.ranking import Linear, RankerError
+
+READER_VERSION = 3  # bump when a feature's definition changes: the artifact must be retrained
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A ranking model over pairs (which pair answers best) and a calibration of the best pair's score
+    (how likely answering with it is right): two questions, two fits."""
+
+    model: Linear  # ranks a question part's pairs
+    answerable: Linear  # is the best pair an answer at all (part-level evidence)
+    platt_a: float  # calibration on dev: p = sigmoid(platt_a · answerable logit + platt_b)
+    platt_b: float
+    threshold: float  # refuse below this calibrated probability
+    info: dict
+
+    def score(self, pairs: list[Pair]) -> None:
+        """Set each pair's ``score`` to its ranking score (higher = more likely the answer)."""
+        if not pairs:
+            return
+        for p, x in zip(pairs, self.model.logits([p.features for p in pairs]), strict=True):
+            p.score = float(x)
+
+    def probability(self, part: dict[str, float]) -> float:
+        """Calibrated probability that answering with the best pair is right, from ``part_features``."""
+        z = self.platt_a * float(self.answerable.logits([part])[0]) + self.platt_b
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def artifact_path() -> Path:
+    return Path(str(resources.files("statementqa") / "data" / "reader.json"))
+
+
+@lru_cache(maxsize=4)
+def load_scorer(path: Path | None = None) -> Scorer:
+    path = path or artifact_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RankerError(f"cannot read the reader artifact {path} ({exc}): reinstall statementqa") from exc
+    if raw.get("version") != READER_VERSION:
+        raise RankerError(f"{path} is reader version {raw.get('version')}, the code needs {READER_VERSION}: "
+                          "retrain with benchmarks/train_reader.py")
+    cal = raw["calibration"]
+    return Scorer(Linear.from_json(raw["model"], FEATURES), Linear.from_json(raw["answerable"], PART_FEATURES),
+                  float(cal["a"]), float(cal["b"]), float(raw["threshold"]), raw.get("info", {}))

@@ -1,0 +1,27 @@
+"""Claim checks: a different figure of the same kind next to the same noun says no; the same figure says yes."""
+
+from __future__ import annotations
+
+import pytest
+
+from statementqa.answering.claims import Verdict, verdict
+
+CASES = [
+    ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?",
+     "I congratulate Isaac Herzog on his election as the 11th President of the State of Israel.", Verdict.NO),
+    ("When Blinken met Kuwait's Amir, did he mark 50 years of U.S.-Kuwait diplomatic ties?",
+     "The Secretary marked 60 years of diplomatic relations between our two countries.", Verdict.NO),
+    ("Is it true that the second round of AI commitments came from seven companies?",
+     "The Administration has secured a second round of voluntary commitments from eight companies.", Verdict.NO),
+    ("Did the White House describe Fiji as the first Pacific Islands country to join the framework?",
+     "Fiji is the first Pacific Island country to join the Indo-Pacific Economic Framework.", Verdict.YES),
+    ("Did Biden tell Qatar's Amir that he intended to designate Qatar a Major Non-NATO Ally?",
+     "The President informed the Amir that he intends to designate Qatar as a Major Non-NATO Ally.", Verdict.YES),
+    ("Did the United States join the declaration?",
+     "The United States did not join the declaration, citing concerns about its scope.", Verdict.NO),
+]
+
+
+@pytest.mark.parametrize(("claim", "sentence", "expected"), CASES)
+def test_claim_verdicts(claim: str, sentence: str, expected: Verdict) -> None:
+    assert verdict(claim, sentence)[0] == expected

@@ -1,0 +1,98 @@
+"""The reader, per kind, on a small index: the lead is a span of the asked kind taken from the quoted sentence."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from statementqa import Index, open_index
+from tests.support import make_settings
+
+MIN = "Ministry of Examples"
+
+
+def _row(doc_id: str, title: str, text: str, date: str) -> dict[str, str]:
+    return {"id": doc_id, "title": title, "date": date, "source": MIN, "url": "", "text": text}
+
+
+ROWS = [
+    _row("oslo", "Minister's visit to Oslo", "The Minister of Examples travelled to Oslo on Tuesday for talks on "
+         "Arctic security.\n\nIn Oslo, the minister met Norwegian Foreign Minister Espen Barth Eide to discuss "
+         "fisheries and energy.\n\nThe visit ended with a press conference at the ministry.", "2024-03-05"),
+    _row("fleet", "Coast guard modernisation", "The ministry announced a three-day exercise of the coast guard.\n\n"
+         "The exercise tested new radar systems along the northern coast.", "2024-04-02"),
+    _row("grant", "Harbour grant", "The ministry awarded a grant of 2.4 million euros to the Port of Examplia.\n\n"
+         "The grant will fund the repair of the northern breakwater.", "2024-05-10"),
+    _row("bridge", "Harbour bridge reopening", "The harbour bridge will reopen on 9 April 2025 after repairs.\n\n"
+         "Traffic will be limited to two lanes until the summer.", "2024-06-12"),
+    _row("press", "Press conference transcript", "MINISTER ANDERSEN: Good morning.\n\nMINISTER ANDERSEN: We will "
+         "never accept a fishing ban that ignores the science on cod stocks.\n\nQUESTION: What about herring?\n\n"
+         "MINISTER ANDERSEN: Herring quotas are set by the commission.", "2024-07-01"),
+    _row("embassy", "New embassy", "The ministry opened its 41st embassy abroad, in Nairobi, today.", "2024-08-20"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    folder = tmp_path_factory.mktemp("reader")
+    src = folder / "s.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
+    ix = open_index(folder / "ix", settings=make_settings(folder / "ix"))
+    assert ix.ingest([src]).added == len(ROWS)
+    yield ix
+    ix.close()
+
+
+def _verified(index: Index, ans) -> None:  # noqa: ANN001
+    for c in ans.citations:
+        assert index.document(c.doc_id).text[c.start : c.end] == c.quote  # type: ignore[union-attr]
+
+
+def test_a_who_question_answers_with_a_person_from_the_quoted_sentence(index: Index) -> None:
+    ans = index.answer("Whom did the minister meet in Oslo?")
+    assert not ans.refused and ans.text.startswith("Espen Barth Eide")
+    assert "Espen Barth Eide" in ans.citations[0].quote  # the lead comes from the quote, not from the question
+    _verified(index, ans)
+
+
+def test_a_count_question_without_a_figure_of_the_counted_noun_is_refused(index: Index) -> None:
+    ans = index.answer("How many vessels took part in the coast guard exercise?")
+    assert ans.refused and ans.text.startswith("The indexed statements do not say")
+
+
+def test_a_count_question_is_answered_by_the_figure_that_counts_the_noun(index: Index) -> None:
+    ans = index.answer("How many embassies does the ministry have abroad?")
+    assert not ans.refused and ans.text.startswith("41st") and ans.citations[0].doc_id == "embassy"
+
+
+def test_an_amount_question_leads_with_the_money(index: Index) -> None:
+    ans = index.answer("How much was the grant to the Port of Examplia?")
+    assert not ans.refused and ans.text.startswith("2.4 million euros")
+
+
+def test_a_when_question_leads_with_the_date_and_today_means_the_statement_date(index: Index) -> None:
+    assert index.answer("When will the harbour bridge reopen?").text.startswith("9 April 2025")
+    embassy = index.answer("When did the ministry open its embassy in Nairobi?")
+    assert not embassy.refused and embassy.text.startswith("20 August 2024")
+
+
+def test_an_attribution_question_names_the_transcript_speaker(index: Index) -> None:
+    ans = index.answer("Who said 'We will never accept a fishing ban that ignores the science'?")
+    assert not ans.refused and "MINISTER ANDERSEN" in ans.text.split("[1]")[0]
+    _verified(index, ans)
+
+
+def test_a_claim_check_says_no_when_the_figure_differs(index: Index) -> None:
+    ans = index.answer("Did the ministry open its 40th embassy abroad in Nairobi?")
+    assert not ans.refused and ans.text.startswith("No")
+    assert index.answer("Did the ministry open its 41st embassy abroad in Nairobi?").text.startswith("Yes")
+
+
+def test_a_two_part_question_answers_both_parts(index: Index) -> None:
+    ans = index.answer("How much was the grant to the Port of Examplia, and when will the harbour bridge reopen?")
+    assert not ans.refused
+    assert "1) 2.4 million euros" in ans.text and "2) 9 April 2025" in ans.text
+    assert {c.doc_id for c in ans.citations} == {"grant", "bridge"}
+    _verified(index, ans)
