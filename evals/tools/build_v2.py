@@ -161,6 +161,11 @@ def mid_pool(questions: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -
     return sorted(named) + sorted(rest[: max(0, MID_POOL_SIZE - len(named))])
 
 
+def small_pool(questions: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> list[str]:
+    """Only the gold and topic statements: an index the size analysts often keep (a few hundred statements)."""
+    return sorted({d for q in questions for d in [*q["gold_ids"], *q["topic_ids"]] if d in docs})
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="also run the ambiguity probe on every question")
@@ -202,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         "# The v2 'mid' pool: every statement the v2 questions name, plus a fixed hash-ordered sample of the\n"
         f"# rest of the shared corpus, {len(pool)} statements in all. Written by evals/tools/build_v2.py.\n"
         + "".join(d + "\n" for d in pool), encoding="utf-8")
+    small = small_pool(questions, docs)
+    (V2 / "pool-small.txt").write_text(
+        "# The v2 'small' pool: only the gold and topic statements of the v2 questions, "
+        f"{len(small)} statements.\n# Written by evals/tools/build_v2.py.\n"
+        + "".join(d + "\n" for d in small), encoding="utf-8")
     by = Counter((q["split"], q["type"]) for q in questions)
     print(f"{len(questions)} questions → {out_path.relative_to(ROOT)}; mid pool {len(pool)} statements")
     for t in TYPES:
