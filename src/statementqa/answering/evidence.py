@@ -20,7 +20,7 @@ from statementqa.answering.candidates import Span, candidates, entities, mention
 from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
-from statementqa.textutil import fold_accents, terms, words
+from statementqa.textutil import fold_accents, query_acronyms, spells_out, terms, words
 
 FEATURES = (
     "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
@@ -45,10 +45,27 @@ class Pair:
     score: float = 0.0
 
 
-def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float]) -> float:
+def acronym_terms(q: Question) -> dict[str, str]:
+    """The question's acronym terms ("mous" for "MoUs") → the acronym ("mou"), so a statement that spells it out
+    ("memorandum of understanding") is not taken to lack the word the question hinges on."""
+    out: dict[str, str] = {}
+    for a in query_acronyms(q.text):
+        for t in (*terms(a), *terms(a + "s")):
+            out[t] = a
+    return out
+
+
+def present(text: str, acr: dict[str, str]) -> set[str]:
+    """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out."""
+    found = set(terms(text))
+    found.update(t for t, a in acr.items() if t not in found and spells_out(a, text))
+    return found
+
+
+def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float], acr: dict[str, str]) -> float:
     total = sum(idf.get(t, 0.0) for t in q_terms) or 1.0
-    present = set(terms(text))
-    return sum(idf.get(t, 0.0) for t in q_terms if t in present) / total
+    found = present(text, acr)
+    return sum(idf.get(t, 0.0) for t in q_terms if t in found) / total
 
 
 _QUOTED = re.compile(r"[\"“‘']([^\"”’']{12,})[\"”’']")
@@ -96,6 +113,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
     if not top:
         return []
     q_terms = set(q.terms)
+    acr = acronym_terms(q)
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     qwords = quoted_words(q.text) if rule.kind == QuestionKind.ATTRIBUTION else []
     lead_score = top[0].score
@@ -114,17 +132,17 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         scored = []
         for i, (s, e, dense) in enumerate(sents):
             sentence = text[s:e]
-            cov = _coverage(q.terms, sentence, idf)
+            cov = _coverage(q.terms, sentence, idf, acr)
             scored.append((dense + cov, i, s, e, dense, cov, sentence))
         scored.sort(key=lambda t: -t[0])
         recency = st.features.get("recency", 0.0)
         scope = scope_features(q, st.date)
         for _, i, s, e, dense, cov, sentence in scored[:SENTENCES_PER_STATEMENT]:
-            ctx = _coverage(q.terms, f"{title} {sentence}", idf)
+            ctx = _coverage(q.terms, f"{title} {sentence}", idf, acr)
             if ctx == 0.0 and q.terms:
                 continue  # shares no word with the question, not even through its title (1 of 218 train answers)
-            present = set(terms(sentence))
-            rare_missing = (sum(1 for t in rare if t not in present) / len(rare)) if rare else 0.0
+            found = present(sentence, acr)
+            rare_missing = (sum(1 for t in rare if t not in found) / len(rare)) if rare else 0.0
             base = {
                 "s_dense": dense, "s_dense_gap": best_dense - dense, "s_cov": cov, "s_cov_ctx": ctx,
                 "s_rare_missing": rare_missing, "s_stmt_rank": 1.0 / rank, "s_stmt_gap": st.score - lead_score,
@@ -183,7 +201,8 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: obj
         return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0}
     best = ranked[0]
     text = get_text(best.statement.doc_id) or ""  # type: ignore[operator]
-    doc_terms = set(terms(f"{best.statement.title}\n{text}"))
+    acr = acronym_terms(q)
+    doc_terms = present(f"{best.statement.title}\n{text}", acr)
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     figs = [m.group().lower().rstrip(".,") for m in _QUESTION_FIGURE.finditer(q.text)
             if not _YEARISH.match(m.group())]
@@ -203,19 +222,19 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: obj
         "a_counts": float(any(p.features["c_counts"] > 0 for p in top)) if rule.kind == QuestionKind.COUNT else 1.0,
         "a_none_best": float(best.span is None and expects_span),
         "a_period_miss": best.features["s_period_miss"],
-        "a_beyond_title": _beyond_title(q, best, text, idf),
+        "a_beyond_title": _beyond_title(q, best, text, idf, acr),
         "a_best_of_top": float(sum(p.score >= best.score - 1.0 for p in ranked[:10])),
     }
 
 
-def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
+def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float], acr: dict[str, str]) -> float:
     """How much of what the question asks *beyond its topic* the answer sentence holds: the IDF-weighted share of
     the question's terms that the statement's title does not have ("passengers" in "How many passengers were on
     the first flight from Sana'a?") found in the sentence. A near miss covers the topic, not the asked thing."""
-    title = set(terms(best.statement.title))
+    title = present(best.statement.title, acr)
     asked = [t for t in q.terms if t not in title]
     if not asked:
         return 1.0
-    present = set(terms(text[best.start : best.end]))
+    found = present(text[best.start : best.end], acr)
     total = sum(idf.get(t, 0.0) for t in asked) or 1.0
-    return sum(idf.get(t, 0.0) for t in asked if t in present) / total
+    return sum(idf.get(t, 0.0) for t in asked if t in found) / total
