@@ -26,7 +26,7 @@ from pathlib import Path
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
@@ -174,7 +174,7 @@ class Store:
             gen = self._latest_generation()
             if gen > self._vectors_gen:
                 try:
-                    self.client.close()
+                    self.client.close()  # type: ignore[attr-defined]  # chromadb types its Client as ClientAPI, which omits close()
                 except Exception:  # noqa: BLE001 - closing a stale client is best effort
                     pass
                 self._open_vectors()
@@ -614,7 +614,7 @@ class Store:
     def upsert(self, batch: list[Prepared]) -> None:
         """Replace each document's vectors and rows; SQLite commits last, so it only ever names
         chunks whose vectors were written (re-running an interrupted ingest completes it)."""
-        nodes: list[TextNode] = []
+        nodes: list[BaseNode] = []  # what ChromaVectorStore.add takes (list is invariant)
         for item in batch:
             doc = item.doc
             for ch, vec in zip(item.chunks, item.chunk_vecs, strict=True):
