@@ -355,7 +355,8 @@ class Store:
         if current is not None and current.generation >= gen:
             return current
         if not self._build_lock.acquire(blocking=wait or current is None):
-            return current  # type: ignore[return-value]  # current is not None here
+            assert current is not None  # with no index yet the acquire above blocks, so it succeeded
+            return current
         try:
             with self.snapshot():  # the generation and the rows it labels come from one state
                 gen = self.generation()
