@@ -28,6 +28,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy src
 
 ## Run the whole test suite (installs what it needs; tests start their own servers).
 test: install browser lint

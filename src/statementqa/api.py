@@ -9,7 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -280,7 +280,8 @@ class Index:
             yield item
 
     def _answer(self, question: str, sources: Sequence[str] | None, since: DateLike, until: DateLike,
-                top_k: int | None, llm: bool | None, history: History, on_token: object) -> Answer:
+                top_k: int | None, llm: bool | None, history: History,
+                on_token: Callable[[str], None] | None) -> Answer:
         t0 = time.perf_counter()
         self.check_question(question)
         filters, filter_notice = self.check_filters(sources, since, until)
@@ -310,7 +311,7 @@ class Index:
                                            self.store.text, lex.idf, scorer)
 
     def _llm_answer(self, question: str, filters: Filters, top_k: int | None, history: History,
-                    on_token: object) -> Answer:
+                    on_token: Callable[[str], None] | None) -> Answer:
         from statementqa import llm as llm_stage  # imported only when an LLM is used
 
         standalone = question
@@ -325,7 +326,7 @@ class Index:
         passages = retrieval.passages
         try:  # no snapshot while the model writes (seconds): its quotes are checked against the latest text
             return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
-                                             on_token=on_token)  # type: ignore[arg-type]
+                                             on_token=on_token)
         except llm_stage.LLMError as exc:
             with self.store.snapshot():
                 ans = self._extractive(standalone, retrieval, filters, top_k)

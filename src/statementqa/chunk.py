@@ -7,8 +7,11 @@ offsets let every passage and quote point back into the stored statement text.
 
 from __future__ import annotations
 
+from typing import cast
+
 from llama_index.core import Document as LIDocument
 from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.schema import TextNode
 
 from statementqa.embed import WordPieceCounter
 from statementqa.models import Chunk, Document
@@ -30,7 +33,8 @@ class Chunker:
 
     def chunk(self, doc: Document) -> list[Chunk]:
         """Chunks whose text equals ``doc.text[start:end]`` (checked; located again if the splitter drifted)."""
-        nodes = self._splitter.get_nodes_from_documents([LIDocument(text=doc.text, id_=doc.id)])
+        # the splitter builds TextNodes (with offsets); llama-index's signature says list[BaseNode]
+        nodes = cast(list[TextNode], self._splitter.get_nodes_from_documents([LIDocument(text=doc.text, id_=doc.id)]))
         chunks: list[Chunk] = []
         cursor = 0
         for node in nodes:

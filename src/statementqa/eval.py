@@ -23,7 +23,7 @@ import tempfile
 import time
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -337,7 +337,7 @@ def _word_value(word: str) -> float:
     parts = re.split(r"[\s-]", word)
     if len(parts) == 2:
         return _TENS[parts[0]] + (_UNITS.get(parts[1]) or _ORDINALS[parts[1]])
-    return float(_UNITS.get(word) if word in _UNITS else _TENS.get(word) or _ORDINALS[word])
+    return float(_UNITS[word] if word in _UNITS else _TENS.get(word) or _ORDINALS[word])
 
 
 def extract_numbers(text: str) -> set[float]:
@@ -729,7 +729,7 @@ def _sec(v: float | int | None) -> str:
     return "–" if v is None else f"{v:.2f}s"
 
 
-_TABLE_COLS = [
+_TABLE_COLS: list[tuple[str, str, Callable[[float | int | None], str]]] = [
     ("n", "n", str), ("accuracy", "accuracy", _pct), ("citation_precision", "cite P", _pct),
     ("citation_recall", "cite R", _pct), ("verbatim_quote_rate", "verbatim", _pct),
     ("gold_quote_support", "gold quote", _pct), ("false_refusal_rate", "false refusal", _pct),
@@ -1014,11 +1014,13 @@ def compare_reports(a: Path, b: Path) -> str:
                      f"{_delta(ra.overall.get(key), rb.overall.get(key), secs)} |")
     lines += ["", "| type | accuracy A | accuracy B | Δ |", "|---|---|---|---|"]
     for t in dict.fromkeys([*ra.by_type, *rb.by_type]):
-        x, y = ra.by_type.get(t, {}).get("accuracy"), rb.by_type.get(t, {}).get("accuracy")
-        lines.append(f"| {t} | {_pct(x)} | {_pct(y)} | {_delta(x, y, False)} |")
+        acc_a, acc_b = ra.by_type.get(t, {}).get("accuracy"), rb.by_type.get(t, {}).get("accuracy")
+        lines.append(f"| {t} | {_pct(acc_a)} | {_pct(acc_b)} | {_delta(acc_a, acc_b, False)} |")
     qa = {r.id: r for r in ra.results}
     qb = {r.id: r for r in rb.results}
-    fixed, broken, other = [], [], []
+    fixed: list[str] = []
+    broken: list[str] = []
+    other: list[str] = []
     for qid in dict.fromkeys([*qa, *qb]):
         x, y = qa.get(qid), qb.get(qid)
         if x is None or y is None:

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
@@ -978,7 +979,7 @@ def verify_draft(
             valid = [n for n in cited if n in good]
             used.update(valid)
             # drop markers that point nowhere; keep the ones that were verified
-            kept = _MARKER.sub(lambda m, ok=frozenset(valid): _keep_markers(m, ok), sentence)
+            kept = _MARKER.sub(partial(_keep_markers, valid=frozenset(valid)), sentence)
             out_sentences.append(re.sub(r"\s+([.,;:!?])", r"\1", kept).strip())
         else:
             unsupported.append(plain)

@@ -82,8 +82,8 @@ def quote_context(doc_text: str | None, citation: Citation, max_side: int = CONT
     para_start = 0
     for m in _PARAGRAPH_BREAK.finditer(doc_text, 0, start):
         para_start = m.end()
-    m = _PARAGRAPH_BREAK.search(doc_text, end)
-    para_end = m.start() if m else len(doc_text)
+    next_break = _PARAGRAPH_BREAK.search(doc_text, end)
+    para_end = next_break.start() if next_break else len(doc_text)
     before = doc_text[para_start:start]
     after = doc_text[end:para_end]
     if len(before) > max_side:

@@ -114,12 +114,12 @@ class Retriever:
                 same = len(pos) == len(sims) and bool(np.array_equal(pos, np.arange(len(pos))))
                 cached = (tm.generation, lex.generation, None if same else pos)
                 self._title_pos = cached
-            pos = cached[2]
-            if pos is None:  # the usual case: titles and lexical statements in the same (id) order
+            order = cached[2]
+            if order is None:  # the usual case: titles and lexical statements in the same (id) order
                 sims = (tm.vecs @ qvec).astype(np.float32)
             else:
-                ok = pos >= 0
-                sims[pos[ok]] = (tm.vecs @ qvec)[ok]
+                ok = order >= 0
+                sims[order[ok]] = (tm.vecs @ qvec)[ok]
         return sims if mask is None else np.where(mask, sims, -1.0)
 
     def _dense_chunks(self, lex: LexicalIndex, qvec: np.ndarray, filters: Filters) -> dict[int, tuple[str, float]]:

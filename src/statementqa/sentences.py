@@ -53,7 +53,7 @@ _MIN_SENTENCE = 25  # Punkt pieces shorter than this ("Mr.", "Thank you.") are j
 def _label_only(line: str) -> bool:
     """A speaker label on a line of its own ("SECRETARY BLINKEN:")."""
     m = SPEAKER_LABEL.match(line)
-    return bool(m) and not line[m.end() :].strip()
+    return m is not None and not line[m.end() :].strip()
 
 
 def _soft_break(prev: str, nxt: str, width: int) -> bool:

@@ -26,7 +26,7 @@ from pathlib import Path
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
@@ -174,7 +174,7 @@ class Store:
             gen = self._latest_generation()
             if gen > self._vectors_gen:
                 try:
-                    self.client.close()
+                    self.client.close()  # type: ignore[attr-defined]  # chromadb types its Client as ClientAPI, which omits close()
                 except Exception:  # noqa: BLE001 - closing a stale client is best effort
                     pass
                 self._open_vectors()
@@ -355,7 +355,8 @@ class Store:
         if current is not None and current.generation >= gen:
             return current
         if not self._build_lock.acquire(blocking=wait or current is None):
-            return current  # type: ignore[return-value]  # current is not None here
+            assert current is not None  # with no index yet the acquire above blocks, so it succeeded
+            return current
         try:
             with self.snapshot():  # the generation and the rows it labels come from one state
                 gen = self.generation()
@@ -614,7 +615,7 @@ class Store:
     def upsert(self, batch: list[Prepared]) -> None:
         """Replace each document's vectors and rows; SQLite commits last, so it only ever names
         chunks whose vectors were written (re-running an interrupted ingest completes it)."""
-        nodes: list[TextNode] = []
+        nodes: list[BaseNode] = []  # what ChromaVectorStore.add takes (list is invariant)
         for item in batch:
             doc = item.doc
             for ch, vec in zip(item.chunks, item.chunk_vecs, strict=True):

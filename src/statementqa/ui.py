@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from statementqa import examples as mined
 from statementqa import export
 from statementqa.config import Settings
 from statementqa.filters import UserInputError
-from statementqa.models import Answer, Document, IndexStats, IngestSummary, Passage
+from statementqa.models import Answer, Citation, Document, IndexStats, IngestSummary, Passage
 from statementqa.quotes import verify_citation
 from statementqa.render import (
     VIEWER_EMPTY,
@@ -259,7 +259,7 @@ class App:
         with self._examples_lock:
             previous = list(self._examples)
         try:
-            found = mined.build(self.index, previous=previous)  # type: ignore[arg-type]
+            found = mined.build(self.index, previous=previous)
         except Exception:  # noqa: BLE001 - no examples is better than a broken page
             log.exception("example questions failed")
             found = []
@@ -271,7 +271,7 @@ class App:
     def compute_examples(self) -> list[str]:
         """Questions mined from the indexed statements, each checked to cite its own sentence (see
         :mod:`statementqa.examples`); computed now, without the cache."""
-        return [e.question for e in mined.build(self.index)]  # type: ignore[arg-type]
+        return [e.question for e in mined.build(self.index)]
 
     # ---- the statement viewer, the timeline, exports ------------------------------------------
     def open_statement(self, session: Session, doc_id: str, turn: object = None) -> str:
@@ -358,8 +358,8 @@ class App:
         return session
 
     def _reverified(self, answer: Answer) -> Answer:
-        kept = []
-        dropped = []
+        kept: list[Citation] = []
+        dropped: list[Citation] = []
         for c in answer.citations:
             doc = self.index.document(c.doc_id)
             (kept if verify_citation(c, doc.text if doc else None) else dropped).append(c)
@@ -398,7 +398,7 @@ class App:
                     f"The question is {len(question):,} characters long; questions may have at most {limit:,} "
                     "(setting STATEMENTQA_MAX_QUESTION_CHARS). Ask about one thing, in a sentence or two."
                 )
-            kwargs = {
+            kwargs: dict[str, Any] = {
                 "sources": list(issuers) if issuers else None,
                 "since": parse_day(since, "From"),
                 "until": parse_day(until, "Until"),
@@ -429,7 +429,7 @@ class App:
 
     def _stream(
         self, question: str, kwargs: dict[str, Any], session: Session
-    ) -> Iterator[tuple[list[dict[str, str]], Session, str | None, str | None]]:
+    ) -> Generator[tuple[list[dict[str, str]], Session, str | None, str | None], None, Answer]:
         """Drive ``stream_answer``, updating the last bubble; returns the final Answer.
 
         Updates are coalesced to one per ``stream_interval``: each one re-sends and re-renders the
@@ -837,7 +837,7 @@ def build_ui(index: IndexLike, *, notice: str | None = None, settings: Settings 
             data = getattr(evt, "_data", None) or {}
             if not isinstance(data, dict) or not data.get("doc"):
                 return gr.skip(), gr.skip()
-            return app.open_statement(sess, data.get("doc"), data.get("turn")), gr.Tabs(selected="statement")
+            return app.open_statement(sess, data["doc"], data.get("turn")), gr.Tabs(selected="statement")
 
         on_open.__annotations__["evt"] = gr.EventData  # a real class: Gradio passes event data by this hint
 

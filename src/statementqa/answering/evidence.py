@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,8 +104,8 @@ def _near(span: Span, start: int, sentence: str, q_terms: set[str]) -> float:
 
 
 def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], qvec: np.ndarray,
-                get_text: object, idf: dict[str, float], sentence_vecs: dict[str, np.ndarray] | None = None,
-                ) -> list[Pair]:
+                get_text: Callable[[str], str | None], idf: dict[str, float],
+                sentence_vecs: dict[str, np.ndarray] | None = None) -> list[Pair]:
     """Pairs from the best sentences of the top statements (``ranked`` must carry stage-2 sentences).
 
     ``sentence_vecs``: per statement, its sentence vectors, when the question part differs from the question the
@@ -120,7 +121,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
     pairs: list[Pair] = []
     spans_seen: dict[str, int] = {}
     for rank, st in enumerate(top, 1):
-        text = get_text(st.doc_id) or ""  # type: ignore[operator]
+        text = get_text(st.doc_id) or ""
         sents = st.sentences
         if sentence_vecs is not None and st.doc_id in sentence_vecs and sents:
             sims = sentence_vecs[st.doc_id] @ qvec
@@ -192,15 +193,15 @@ _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 MARGIN_CAP = 5.0
 
 
-def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: object, idf: dict[str, float]
-                  ) -> dict[str, float]:
+def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Callable[[str], str | None],
+                  idf: dict[str, float]) -> dict[str, float]:
     """Evidence that the best pair answers the question at all: how strong it is and what the question asks
     that its statement never mentions (a rare word, a figure such as "twenty-seventh"), and whether a span of the
     asked kind (a count of the asked noun) exists among the best pairs."""
     if not ranked:
         return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0}
     best = ranked[0]
-    text = get_text(best.statement.doc_id) or ""  # type: ignore[operator]
+    text = get_text(best.statement.doc_id) or ""
     acr = acronym_terms(q)
     doc_terms = present(f"{best.statement.title}\n{text}", acr)
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
