@@ -11,9 +11,14 @@ import json
 import os
 import re
 import resource
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from statementqa import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -177,3 +182,24 @@ def peak_rss_mb() -> float:
 
 def dir_size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def v2_indexes(paths: list[Path] | None) -> tuple[list[Index], str]:
+    """The indexes a trainer fits on (several pools), and a label naming them.
+    Default: the cached whole-corpus eval index (built on first use, most of an hour)."""
+    from statementqa import open_index
+    from statementqa.config import get_settings
+    from statementqa.eval import ensure_index, whole_corpus
+
+    settings = get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
+    dirs = paths or [ensure_index(whole_corpus(), settings, None, progress=True)[0]]
+    return [open_index(d, settings=settings) for d in dirs], ", ".join(str(d) for d in dirs)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    """Stop an app server the benchmark started: politely, then for good."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()

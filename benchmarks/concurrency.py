@@ -273,11 +273,7 @@ def main() -> int:
                     "load": load_note()}
             rows.append(row)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
     head = f"{'phase':40} {'req':>5} {'err':>4} {'xtalk':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'q/s':>6}"

@@ -34,7 +34,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, dir_size_mb, load_note, pct, peak_rss_mb, write_json
+from _common import ROOT, dir_size_mb, load_note, pct, peak_rss_mb, stop, write_json
 
 from statementqa import open_index
 from statementqa.config import get_settings
@@ -116,11 +116,7 @@ def ui_first_page(index_dir: Path, timeout: float = 180.0) -> dict[str, float | 
         if first is not None and Path("/usr/bin/chromium").exists():
             examples = _examples_visible(url, t0, timeout)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return {"first_page_s": first, "examples_visible_s": examples}
 
 

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, SEED_INDEX, load_note, open_seed_index, write_json
+from _common import ROOT, SEED_INDEX, load_note, open_seed_index, stop, write_json
 from concurrency import free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -75,11 +75,7 @@ def one_run(index_dir: Path, work: Path, label: str) -> dict:
             row["examples"] = [b.inner_text() for b in page.locator("#sqa-examples button").all()]
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return row
 
 

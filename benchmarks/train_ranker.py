@@ -21,10 +21,9 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from _common import v2_indexes
 
-from statementqa import open_index
-from statementqa.config import get_settings
-from statementqa.eval import EVALS_DIR, EvalQuestion, ensure_index, load_questions, whole_corpus
+from statementqa.eval import EVALS_DIR, EvalQuestion, load_questions
 from statementqa.lexical import Filters
 from statementqa.ranking import RANKER_VERSION, STAGE1, STAGE2, STAGE2_DEPTH, Linear, artifact_path
 from statementqa.retrieve import Retriever
@@ -147,10 +146,7 @@ def main() -> int:
                     help="a v2 index (repeatable: several pools; default: the cached whole-corpus eval index)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    settings = get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
-    index_dirs = args.index or [ensure_index(whole_corpus(), settings, None, progress=True)[0]]
-    indexes = [open_index(d, settings=settings) for d in index_dirs]
-    index_dir = ", ".join(str(d) for d in index_dirs)
+    indexes, index_dir = v2_indexes(args.index)
     questions = [q for q in load_questions(EVALS_DIR / "v2" / "questions.jsonl") if q.answerable]
     t0 = time.perf_counter()
     data = {s: Data([ix.retriever for ix in indexes], [q for q in questions if q.split == s]) for s in ("train", "dev")}

@@ -24,15 +24,14 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from _common import v2_indexes
 
-from statementqa import open_index
 from statementqa.answering.claims import verdict
 from statementqa.answering.compose import format_date
 from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair, build_pairs, part_features
 from statementqa.answering.kinds import QuestionKind, classify, split_parts
 from statementqa.answering.scorer import READER_VERSION, artifact_path
-from statementqa.config import get_settings
-from statementqa.eval import EVALS_DIR, EvalQuestion, answer_correct, ensure_index, load_questions, whole_corpus
+from statementqa.eval import EVALS_DIR, EvalQuestion, answer_correct, load_questions
 from statementqa.question import parse_question
 from statementqa.ranking import Linear
 
@@ -157,10 +156,7 @@ def main() -> int:
     ap.add_argument("--max-false-refusal", type=float, default=0.08)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    settings = get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
-    index_dirs = args.index or [ensure_index(whole_corpus(), settings, None, progress=True)[0]]
-    indexes = [open_index(d, settings=settings) for d in index_dirs]
-    index_dir = ", ".join(str(d) for d in index_dirs)
+    indexes, index_dir = v2_indexes(args.index)
     qs = load_questions(EVALS_DIR / "v2" / "questions.jsonl")
     t0 = time.perf_counter()
     data = {s: [r for ix in indexes for r in examples(ix, [q for q in qs if q.split == s])] for s in ("train", "dev")}

@@ -85,21 +85,26 @@ class Ranker:
     info: dict
 
 
-def artifact_path() -> Path:
-    return Path(str(resources.files("statementqa") / "data" / "ranker.json"))
+def artifact_path(name: str = "ranker.json") -> Path:
+    return Path(str(resources.files("statementqa") / "data" / name))
+
+
+def read_artifact(path: Path, kind: str, version: int, trainer: str) -> dict:
+    """A learned artifact's JSON, refused (with what to do) when unreadable or fitted for other code."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RankerError(f"cannot read the {kind} artifact {path} ({exc}): reinstall statementqa") from exc
+    if raw.get("version") != version:
+        raise RankerError(f"{path} is {kind} version {raw.get('version')}, the code needs {version}: "
+                          f"retrain with benchmarks/{trainer}")
+    return dict(raw)
 
 
 @lru_cache(maxsize=4)
 def load_ranker(path: Path | None = None) -> Ranker:
     """The shipped model (or another artifact), checked against this code's features and version."""
-    path = path or artifact_path()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RankerError(f"cannot read the ranker artifact {path} ({exc}): reinstall statementqa") from exc
-    if raw.get("version") != RANKER_VERSION:
-        raise RankerError(f"{path} is ranker version {raw.get('version')}, the code needs {RANKER_VERSION}: "
-                          "retrain with benchmarks/train_ranker.py")
+    raw = read_artifact(path or artifact_path(), "ranker", RANKER_VERSION, "train_ranker.py")
     return Ranker(Linear.from_json(raw["stage1"], STAGE1), Linear.from_json(raw["stage2"], STAGE2), raw.get("info", {}))
 
 

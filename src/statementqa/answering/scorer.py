@@ -9,16 +9,15 @@ the calibration, the threshold and the feature names they expect.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair
-from statementqa.ranking import Linear, RankerError
+from statementqa.ranking import Linear, read_artifact
+from statementqa.ranking import artifact_path as ranking_artifact_path
 
 READER_VERSION = 3  # bump when a feature's definition changes: the artifact must be retrained
 
@@ -49,19 +48,12 @@ class Scorer:
 
 
 def artifact_path() -> Path:
-    return Path(str(resources.files("statementqa") / "data" / "reader.json"))
+    return ranking_artifact_path("reader.json")
 
 
 @lru_cache(maxsize=4)
 def load_scorer(path: Path | None = None) -> Scorer:
-    path = path or artifact_path()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RankerError(f"cannot read the reader artifact {path} ({exc}): reinstall statementqa") from exc
-    if raw.get("version") != READER_VERSION:
-        raise RankerError(f"{path} is reader version {raw.get('version')}, the code needs {READER_VERSION}: "
-                          "retrain with benchmarks/train_reader.py")
+    raw = read_artifact(path or artifact_path(), "reader", READER_VERSION, "train_reader.py")
     cal = raw["calibration"]
     return Scorer(Linear.from_json(raw["model"], FEATURES), Linear.from_json(raw["answerable"], PART_FEATURES),
                   float(cal["a"]), float(cal["b"]), float(raw["threshold"]), raw.get("info", {}))
