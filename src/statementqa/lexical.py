@@ -11,6 +11,7 @@ Rebuilt from SQLite whenever its generation stamp is stale, so it never disagree
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -25,6 +26,10 @@ import bm25s
 import numpy as np
 
 from statementqa.textutil import initialisms, query_acronyms, terms
+
+# bm25s sets its own logger to DEBUG when imported: every index build would print "Building index from
+# tokens" into the app's log.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 LEXICAL_VERSION = 5  # bump when BM25 tokens change, so indexes on disk are rebuilt (5: title/issuer/date in chunks)
 
