@@ -27,7 +27,8 @@ ROWS = [
          "The grant will fund the repair of the northern breakwater.", "2024-05-10"),
     _row("bridge", "Harbour bridge reopening", "The harbour bridge will reopen on 9 April 2025 after repairs.\n\n"
          "Traffic will be limited to two lanes until the summer.", "2024-06-12"),
-    _row("press", "Press conference transcript", "MINISTER ANDERSEN: Good morning.\n\nMINISTER ANDERSEN: We will "
+    _row("press", "Press conference transcript", "Fisheries Minister Kari Andersen held a press conference in "
+         "Bergen.\n\nMINISTER ANDERSEN: Good morning.\n\nMINISTER ANDERSEN: We will "
          "never accept a fishing ban that ignores the science on cod stocks.\n\nQUESTION: What about herring?\n\n"
          "MINISTER ANDERSEN: Herring quotas are set by the commission.", "2024-07-01"),
     _row("embassy", "New embassy", "The ministry opened its 41st embassy abroad, in Nairobi, today.", "2024-08-20"),
@@ -80,7 +81,8 @@ def test_a_when_question_leads_with_the_date_and_today_means_the_statement_date(
 
 def test_an_attribution_question_names_the_transcript_speaker(index: Index) -> None:
     ans = index.answer("Who said 'We will never accept a fishing ban that ignores the science'?")
-    assert not ans.refused and "MINISTER ANDERSEN" in ans.text.split("[1]")[0]
+    # The person, as the statement names her, and the transcript's label the quote stands under.
+    assert not ans.refused and ans.text.startswith("Said by Kari Andersen (MINISTER ANDERSEN)")
     _verified(index, ans)
 
 

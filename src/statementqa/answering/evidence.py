@@ -151,7 +151,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
                 "s_period_fit": max(scope["period_day"], scope["period_month"]), "s_first": float(i == 0),
                 "s_len": math.log1p(len(sentence)), "s_quote": _quote_match(qwords, sentence), "s_recency": recency,
             }
-            spans = candidates(rule, q.text, q.counted, text, s, e)
+            spans = candidates(rule, q.text, q.counted, text, s, e, title)
             if rule.kind == QuestionKind.DATE and mentions_today(sentence) and st.date:
                 spans.append(Span(s, e, st.date, "STATEMENT_DATE"))
             pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms)}))

@@ -50,8 +50,8 @@ def _lead(part: PartAnswer) -> str | None:
         return None
     if span.label == "STATEMENT_DATE":
         return f"{format_date(span.text)} (the statement's date; it says “today”)"
-    if span.label == "SPEAKER":
-        return f"Said by {span.text}"
+    if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
+        return f"Said by {span.name} ({span.text})" if span.name else f"Said by {span.text}"
     return span.text
 
 

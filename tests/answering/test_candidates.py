@@ -1,0 +1,35 @@
+"""Typed candidates: the full name a transcript gives a turn's label."""
+
+from __future__ import annotations
+
+import pytest
+
+from statementqa.answering.candidates import full_name
+
+TRANSCRIPT = (
+    "Secretary Antony J. Blinken and Foreign Minister Park Jin at a Joint Press Availability. "
+    "Greenlandic Foreign Minister Pele Broberg and Ambassador Sung Kim joined. Ms. Gayle Smith, the coordinator, "
+    "spoke first. Vice President Harris arrived later; the First Lady Jill Biden spoke. "
+    "Special Envoy for the Northern Triangle Ricardo Zuniga briefed; Ricardo Zuniga then took questions.\n\n"
+    "SECRETARY BLINKEN: Good afternoon.\n\nMR ZUNIGA: Thank you."
+)
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("SECRETARY BLINKEN", "Antony J. Blinken"),
+    ("FOREIGN MINISTER PARK", "Park Jin"),          # family name first
+    ("FOREIGN MINISTER BROBERG", "Pele Broberg"),   # not "Greenlandic Foreign Minister …"
+    ("AMBASSADOR KIM", "Sung Kim"),
+    ("MS. SMITH", "Gayle Smith"),
+    ("THE VICE PRESIDENT", "Harris"),               # a role: the name that follows it in the text
+    ("THE FIRST LADY", "Jill Biden"),
+    ("MR ZUNIGA", "Ricardo Zuniga"),                # the name, not the envoy's remit before it
+])
+def test_a_label_resolves_to_the_name_the_statement_gives(label: str, name: str) -> None:
+    assert full_name(label, TRANSCRIPT) == name
+    assert name in TRANSCRIPT  # verbatim from the statement
+
+
+@pytest.mark.parametrize("label", ["MR. NOBODY", "KIRBY", "THE MODERATOR"])
+def test_a_label_the_statement_never_expands_stays_a_label(label: str) -> None:
+    assert full_name(label, TRANSCRIPT) is None
