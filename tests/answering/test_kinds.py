@@ -12,6 +12,11 @@ CASES = [
     ("Which U.S. official, briefing from Jakarta, said 'I'm always cautious about speculating'?", K.ATTRIBUTION),
     ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?", K.YESNO),
     ("Is it true that the second round came from seven companies?", K.YESNO),
+    ("When Blinken met Kuwait's Amir in July 2021, did he mark 50 years of diplomatic ties?", K.YESNO),
+    ("On December 25, 2023, did Biden direct strikes against five locations?", K.YESNO),
+    ("In their July 2021 joint statement, did Kerry and Edelgeriyev say they would cooperate?", K.YESNO),
+    ("In 2022, how many refugees did Poland receive?", K.COUNT),  # a leading clause, then no auxiliary
+    ("Which hotel attack in Palma, Mozambique, did the State Department attribute to ISIS?", K.ENTITY),
     ("How many MoUs has the US signed?", K.COUNT),
     ("number of agencies that signed the memorandum", K.COUNT),
     ("How much military aid did the US announce for Ukraine in August 2022?", K.AMOUNT),

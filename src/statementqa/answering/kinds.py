@@ -60,7 +60,11 @@ RULES: tuple[KindRule, ...] = (
                  rf"|\bwho\s+(?:was|is)\s+quoted\b|\bwhose\s+words\b"),
              frozenset({"PERSON"})),
     KindRule(QuestionKind.YESNO,
-             _rx(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
+             # The auxiliary opens the question, or the main clause after a leading one ("In his statement on
+             # the dispute, did Biden thank …?", "When Blinken met the Amir, did he mark 50 years …?").
+             # (Not after "which …, did": "Which hotel attack in Palma, Mozambique, did ISIS claim?")
+             _rx(r"^\s*(?:(?:(?!\b(?:what|which|who|whom|whose|how)\b)[^?]){3,120}?,\s*)?"
+                 r"(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
                  r"|\bis it (?:true|correct|accurate) that\b|\btrue or false\b")),
     KindRule(QuestionKind.COUNT, _rx(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bhow often\b"),
              frozenset({"CARDINAL", "ORDINAL", "QUANTITY"}), frozenset({FigureKind.COUNT, FigureKind.ORDINAL})),
