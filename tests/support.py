@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
-from statementqa import Settings
+from statementqa import Index, Settings, open_index
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -16,6 +18,15 @@ N_SEED_STATEMENTS = 30  # enough distractors on the same topics, small enough to
 def make_settings(index_dir: Path, **overrides: object) -> Settings:
     """Settings for tests: defaults only (no .env, no STATEMENTQA_* from the caller's shell)."""
     return Settings(_env_file=None, index_dir=index_dir, **overrides)  # type: ignore[call-arg]
+
+
+def index_of_rows(folder: Path, rows: Sequence[dict[str, str]]) -> Index:
+    """A fresh index of JSON Lines rows (every one must land): small corpora with known answers."""
+    src = folder / "statements.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    ix = open_index(folder / "ix", settings=make_settings(folder / "ix"))
+    assert ix.ingest([src]).added == len(rows)
+    return ix
 
 # Planted instructions in several phrasings; each contains "the US has signed 250 MoUs" (any case) and
 # the words of the seed question, so an unguarded answerer would answer "250" from it.

@@ -11,7 +11,7 @@ import pytest
 
 from statementqa import Index, open_index
 from statementqa.store import StoreError
-from tests.support import make_settings
+from tests.support import index_of_rows, make_settings
 
 STATE, WH, MIN = "U.S. Department of State", "The White House", "Ministry of Examples"
 
@@ -47,11 +47,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-    folder = tmp_path_factory.mktemp("retrieve")
-    src = folder / "statements.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
-    ix = open_index(folder / "ix", settings=make_settings(folder / "ix"))
-    assert ix.ingest([src]).added == len(ROWS)
+    ix = index_of_rows(tmp_path_factory.mktemp("retrieve"), ROWS)
     yield ix
     ix.close()
 

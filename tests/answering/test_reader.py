@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 
-from statementqa import Index, open_index
-from tests.support import make_settings
+from statementqa import Index
+from tests.support import index_of_rows
 
 MIN = "Ministry of Examples"
 
@@ -37,11 +36,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-    folder = tmp_path_factory.mktemp("reader")
-    src = folder / "s.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
-    ix = open_index(folder / "ix", settings=make_settings(folder / "ix"))
-    assert ix.ingest([src]).added == len(ROWS)
+    ix = index_of_rows(tmp_path_factory.mktemp("reader"), ROWS)
     yield ix
     ix.close()
 
