@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.answering.candidates import full_name
+from statementqa.answering.candidates import candidates, full_name
+from statementqa.answering.kinds import QuestionKind, classify
 
 TRANSCRIPT = (
     "Secretary Antony J. Blinken and Foreign Minister Park Jin at a Joint Press Availability. "
@@ -33,3 +34,11 @@ def test_a_label_resolves_to_the_name_the_statement_gives(label: str, name: str)
 @pytest.mark.parametrize("label", ["MR. NOBODY", "KIRBY", "THE MODERATOR"])
 def test_a_label_the_statement_never_expands_stays_a_label(label: str) -> None:
     assert full_name(label, TRANSCRIPT) is None
+
+
+def test_a_stage_direction_is_not_a_person() -> None:
+    sentence = "(Laughs.) And, by the way, the first time we met was also in Helsinki, said Sauli Niinisto."
+    rule = classify("Who said they first met in Helsinki?")
+    assert rule.kind == QuestionKind.ATTRIBUTION
+    found = [c.text for c in candidates(rule, "Who said they first met in Helsinki?", (), sentence, 0, len(sentence))]
+    assert "Laughs" not in found and "Sauli Niinisto" in found

@@ -181,6 +181,8 @@ def _in_question(text: str, question: str) -> bool:
     parts = [normalize_word(w) for w in words(text)]
     return bool(parts) and all(p in asked for p in parts)
 
+_STAGE_DIRECTION = re.compile(r"\(\w+\.?\)?")
+
 # What makes a DATE entity a date: spaCy also labels bare ordinals DATE ("its 41st embassy").
 _DATE_CUE = re.compile(
     r"\b(?:\d{4}s?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|"
@@ -210,6 +212,8 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
         for s, e, label in entities(sentence):
             if label == "DATE" and (not _DATE_CUE.search(sentence[s:e]) or _TODAY.fullmatch(sentence[s:e].strip())):
                 continue  # not a date, or "today": the statement's own date answers that (evidence.py)
+            if _STAGE_DIRECTION.fullmatch(sentence[max(0, s - 1) : e + 2]):
+                continue  # "(Laughs.)", "(Applause)": a transcript's stage direction, not a name
             if label in rule.labels and not (rule.figures and label in ("CARDINAL", "ORDINAL", "MONEY", "PERCENT")):
                 out.append(Span(start + s, start + e, sentence[s:e], label))
     if rule.kind == QuestionKind.ATTRIBUTION:
