@@ -16,6 +16,11 @@ from nltk.stem.snowball import EnglishStemmer
 _WORD = re.compile(r"[^\W_](?:[\w’'\-]*[^\W_])?")
 _STEMMER = EnglishStemmer()
 
+# Month names, full or abbreviated, as a regex group (capitalized: compile with re.I where case does not
+# matter). \b-bounded by the caller: "Mar" and "March" match, "Market" and "Mayor" do not.
+MONTH_NAME = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+              r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have

