@@ -1,0 +1,60 @@
+"""Two reports side by side: metric deltas, then every question whose outcome changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from statementqa.eval.fmt import one_line, pct, sec
+from statementqa.eval.report import load_report
+
+_COMPARE_KEYS = ("accuracy", "citation_precision", "citation_recall", "verbatim_quote_rate",
+                 "gold_quote_support", "refusal_precision", "refusal_recall", "false_refusal_rate",
+                 "hit@1", "hit@5", "hit@10", "mrr", "latency_p50", "latency_p95")
+
+
+def _delta(a: float | int | None, b: float | int | None, seconds: bool) -> str:
+    if a is None or b is None:
+        return "–"
+    d = float(b) - float(a)
+    return f"{d:+.2f}s" if seconds else f"{100 * d:+.1f} pts"
+
+
+def compare_reports(a: Path, b: Path) -> str:
+    """Markdown: metric deltas (overall and by type), then every question whose outcome changed."""
+    ra, rb = load_report(a), load_report(b)
+    lines = [f"# Compare: A = {a} ({ra.set_name}, {ra.created}) → B = {b} ({rb.set_name}, {rb.created})", ""]
+    keys = sorted(set(ra.settings) | set(rb.settings))
+    changed_settings = {k: (ra.settings.get(k), rb.settings.get(k)) for k in keys
+                        if ra.settings.get(k) != rb.settings.get(k)}
+    if changed_settings:
+        lines += ["Settings changed: " + ", ".join(f"`{k}` {x} → {y}" for k, (x, y) in changed_settings.items()), ""]
+    lines += ["| metric | A | B | Δ |", "|---|---|---|---|"]
+    for key in _COMPARE_KEYS:
+        secs = key.startswith("latency")
+        fmt = sec if secs else pct
+        lines.append(f"| {key} | {fmt(ra.overall.get(key))} | {fmt(rb.overall.get(key))} | "
+                     f"{_delta(ra.overall.get(key), rb.overall.get(key), secs)} |")
+    lines += ["", "| type | accuracy A | accuracy B | Δ |", "|---|---|---|---|"]
+    for t in dict.fromkeys([*ra.by_type, *rb.by_type]):
+        acc_a, acc_b = ra.by_type.get(t, {}).get("accuracy"), rb.by_type.get(t, {}).get("accuracy")
+        lines.append(f"| {t} | {pct(acc_a)} | {pct(acc_b)} | {_delta(acc_a, acc_b, False)} |")
+    qa = {r.id: r for r in ra.results}
+    qb = {r.id: r for r in rb.results}
+    fixed: list[str] = []
+    broken: list[str] = []
+    other: list[str] = []
+    for qid in dict.fromkeys([*qa, *qb]):
+        x, y = qa.get(qid), qb.get(qid)
+        if x is None or y is None:
+            other.append(f"- {qid}: only in {'B' if x is None else 'A'}")
+            continue
+        if x.correct != y.correct:
+            line = (f"- {qid} ({y.type}) {y.question}\n  - A: {'(refused) ' if x.refused else ''}"
+                    f"{one_line(x.answer, 160)}\n  - B: {'(refused) ' if y.refused else ''}{one_line(y.answer, 160)}")
+            (fixed if y.correct else broken).append(line)
+        elif x.answer != y.answer or x.gold_rank != y.gold_rank:
+            other.append(f"- {qid}: answer or retrieval changed (gold rank {x.gold_rank} → {y.gold_rank}), "
+                         f"still {'correct' if y.correct else 'incorrect'}")
+    lines += ["", f"## Now correct ({len(fixed)})", *fixed, "", f"## Now incorrect ({len(broken)})", *broken,
+              "", f"## Other changes ({len(other)})", *other, ""]
+    return "\n".join(lines)
