@@ -42,7 +42,7 @@ def baseline() -> EvalReport:
 
 def test_every_quote_shown_is_verbatim(ci_report: EvalReport) -> None:
     bad = [(r.id, c.doc_id, c.quote) for r in ci_report.results for c in r.citations if not c.verbatim]
-    assert ci_report.overall["citations"], "the answerer cited nothing at all"
+    assert ci_report.overall.citations, "the answerer cited nothing at all"
     assert bad == []
 
 

@@ -46,7 +46,7 @@ def test_judge_scores_answers_and_keeps_them_apart_from_offline_metrics(judge_se
     assert answered.llm_faithful is True and answered.llm_correctness == 4.5
     assert refused.llm_faithful is None  # refusals are not judged
     assert judge_server.requests, "the judge never called the server"
-    assert aggregate_llm([answered, refused]) == {"judged": 1, "judge_errors": 0, "faithfulness": 1.0,
+    assert aggregate_llm([answered, refused]).model_dump() == {"judged": 1, "judge_errors": 0, "faithfulness": 1.0,
                                                   "correctness": 4.5}
     report = build_report(get_set("ci"), [answered, refused], statements=1, index_dir=tmp_path, index_key=None,
                           settings=settings, llm_judged=True)

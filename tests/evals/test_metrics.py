@@ -6,6 +6,7 @@ import pytest
 
 from statementqa.eval import (
     EvalQuestion,
+    Metrics,
     aggregate,
     answer_correct,
     check_against_baseline,
@@ -125,7 +126,7 @@ def test_a_quote_not_matching_the_stored_text_is_not_verbatim() -> None:
     ans = Answer(question="q", text="17", citations=[_cite("seed", 0, 6, quote="Outro.")])
     r = score_answer(_question(), ans, {"seed": DOC}, [], 0.1)
     assert [c.verbatim for c in r.citations] == [False]
-    assert aggregate([r])["verbatim_quote_rate"] == 0.0
+    assert aggregate([r]).verbatim_quote_rate == 0.0
 
 
 def test_generator_record_counts_kept_answers_fallbacks_and_rejected_quotes() -> None:
@@ -137,9 +138,9 @@ def test_generator_record_counts_kept_answers_fallbacks_and_rejected_quotes() ->
                        citations=[_cite("seed", start, start + 30)])
     results = [score_answer(_question(), a, {"seed": DOC}, [_passage("seed")], 1.0) for a in (kept, fell_back)]
     m = aggregate(results)
-    assert (m["llm_answers"], m["llm_fallbacks"], m["rejected_citations"], m["unsupported_sentences"]) == (1, 1, 3, 1)
+    assert (m.llm_answers, m.llm_fallbacks, m.rejected_citations, m.unsupported_sentences) == (1, 1, 3, 1)
     extractive = aggregate([score_answer(_question(), Answer(question="q", text="17"), {"seed": DOC}, [], 0.1)])
-    assert extractive["llm_answers"] == extractive["llm_fallbacks"] == extractive["rejected_citations"] == 0
+    assert extractive.llm_answers == extractive.llm_fallbacks == extractive.rejected_citations == 0
 
 
 def test_refusals_score_right_on_unanswerable_and_wrong_on_answerable() -> None:
@@ -152,16 +153,21 @@ def test_refusals_score_right_on_unanswerable_and_wrong_on_answerable() -> None:
     ]
     assert [r.correct for r in results] == [True, False, False]
     m = aggregate(results)
-    assert m["refusal_precision"] == 0.5  # one of two refusals was on an unanswerable question
-    assert m["refusal_recall"] == 0.5
-    assert m["false_refusal_rate"] == 1.0
-    assert m["hit@1"] == 1.0 and m["mrr"] == 1.0
+    assert m.refusal_precision == 0.5  # one of two refusals was on an unanswerable question
+    assert m.refusal_recall == 0.5
+    assert m.false_refusal_rate == 1.0
+    assert m.hit_at_1 == 1.0 and m.mrr == 1.0
 
 
 def test_gate_fails_on_drops_beyond_tolerance_and_on_any_non_verbatim_quote() -> None:
-    base = {"accuracy": 0.80, "hit@5": 0.90, "verbatim_quote_rate": 1.0, "false_refusal_rate": 0.10}
-    assert check_against_baseline({**base, "accuracy": 0.77}, base) == []
-    drop = check_against_baseline({**base, "accuracy": 0.70}, base)
+    base = Metrics(accuracy=0.80, hit_at_5=0.90, verbatim_quote_rate=1.0, false_refusal_rate=0.10)
+
+    def run(**change: float) -> list[str]:
+        return check_against_baseline(base.model_copy(update=change), base)
+
+    assert run(accuracy=0.77) == []
+    drop = run(accuracy=0.70)
     assert len(drop) == 1 and "accuracy" in drop[0]
-    assert any("verbatim" in f for f in check_against_baseline({**base, "verbatim_quote_rate": 0.99}, base))
-    assert any("false_refusal" in f for f in check_against_baseline({**base, "false_refusal_rate": 0.3}, base))
+    assert any("verbatim" in f for f in run(verbatim_quote_rate=0.99))
+    assert any("false_refusal" in f for f in run(false_refusal_rate=0.3))
+    assert run(hit_at_5=0.8) == ["hit@5 fell to 80.0% from the baseline 90.0% (tolerance 5 pts)"]

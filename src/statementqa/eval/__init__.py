@@ -34,6 +34,8 @@ from statementqa.eval.matching import (
 from statementqa.eval.metrics import (
     HIT_KS,
     RELIABILITY_BINS,
+    JudgeMetrics,
+    Metrics,
     aggregate,
     aggregate_llm,
     outcome_table,
@@ -64,7 +66,15 @@ from statementqa.eval.questions import (
 )
 from statementqa.eval.report import EvalReport, build_report, load_report, render_markdown, write_report
 from statementqa.eval.run import main_eval, run_eval, summary_lines
-from statementqa.eval.scoring import CitedQuote, QuestionResult, first_gold_rank, overlaps, score_answer, spans_of
+from statementqa.eval.scoring import (
+    CitedQuote,
+    QuestionResult,
+    first_gold_rank,
+    is_generated,
+    overlaps,
+    score_answer,
+    spans_of,
+)
 from statementqa.eval.statements import (
     default_sources,
     load_statement_ids,
@@ -77,11 +87,12 @@ __all__ = [
     "BASELINE_DIR", "CACHE_DIR", "CORPUS_DIR", "EVALS_DIR", "GATE_MAX_INCREASE", "GATE_TOLERANCE", "HIT_KS",
     "INDEX_SETTINGS", "QUESTION_TYPES", "RELIABILITY_BINS", "REPORTS_DIR", "REPO_ROOT", "SPLITS", "WHOLE_CORPUS",
     "CitedQuote", "DateParts", "EvalInputError", "EvalQuestion", "EvalReport", "EvalSet", "GoldQuote",
-    "QuestionResult", "aggregate", "aggregate_llm", "answer_correct", "baseline_path", "build_index", "build_report",
-    "check_against_baseline", "check_index_has", "compare_reports", "corpus_location", "default_sources",
-    "ensure_index", "extract_dates", "extract_numbers", "first_gold_rank", "get_set", "index_key", "llm_judge",
-    "load_questions", "load_report", "load_sets", "load_statement_ids", "main_eval", "make_judge_llm", "match_part",
-    "normalize_text", "outcome_table", "overlaps", "percentile", "read_statement_sources", "reliability_bins",
-    "render_markdown", "resolve_statements", "run_eval", "score_answer", "select_questions", "spans_of",
-    "summary_lines", "validate_questions", "whole_corpus", "write_charts", "write_report",
+    "JudgeMetrics", "Metrics", "QuestionResult", "aggregate", "aggregate_llm", "answer_correct", "baseline_path",
+    "build_index", "build_report", "check_against_baseline", "check_index_has", "compare_reports",
+    "corpus_location", "default_sources", "ensure_index", "extract_dates", "extract_numbers", "first_gold_rank",
+    "get_set", "index_key", "is_generated", "llm_judge", "load_questions", "load_report", "load_sets",
+    "load_statement_ids", "main_eval", "make_judge_llm", "match_part", "normalize_text", "outcome_table",
+    "overlaps", "percentile", "read_statement_sources", "reliability_bins", "render_markdown", "resolve_statements",
+    "run_eval", "score_answer", "select_questions", "spans_of", "summary_lines", "validate_questions",
+    "whole_corpus", "write_charts", "write_report",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from statementqa.eval.fmt import one_line, pct, sec
+from statementqa.eval.metrics import Metrics, metric_names
 from statementqa.eval.report import load_report
 
-_COMPARE_KEYS = ("accuracy", "citation_precision", "citation_recall", "verbatim_quote_rate",
-                 "gold_quote_support", "refusal_precision", "refusal_recall", "false_refusal_rate",
-                 "hit@1", "hit@5", "hit@10", "mrr", "latency_p50", "latency_p95")
+_COMPARE_KEYS = metric_names("accuracy", "citation_precision", "citation_recall", "verbatim_quote_rate",
+                             "gold_quote_support", "refusal_precision", "refusal_recall", "false_refusal_rate",
+                             "hit_at_1", "hit_at_5", "hit_at_10", "mrr", "latency_p50", "latency_p95")
 
 
 def _delta(a: float | int | None, b: float | int | None, seconds: bool) -> str:
@@ -32,11 +33,11 @@ def compare_reports(a: Path, b: Path) -> str:
     for key in _COMPARE_KEYS:
         secs = key.startswith("latency")
         fmt = sec if secs else pct
-        lines.append(f"| {key} | {fmt(ra.overall.get(key))} | {fmt(rb.overall.get(key))} | "
-                     f"{_delta(ra.overall.get(key), rb.overall.get(key), secs)} |")
+        va, vb = ra.overall.value(key), rb.overall.value(key)
+        lines.append(f"| {Metrics.label(key)} | {fmt(va)} | {fmt(vb)} | {_delta(va, vb, secs)} |")
     lines += ["", "| type | accuracy A | accuracy B | Δ |", "|---|---|---|---|"]
     for t in dict.fromkeys([*ra.by_type, *rb.by_type]):
-        acc_a, acc_b = ra.by_type.get(t, {}).get("accuracy"), rb.by_type.get(t, {}).get("accuracy")
+        acc_a, acc_b = (r.by_type[t].accuracy if t in r.by_type else None for r in (ra, rb))
         lines.append(f"| {t} | {pct(acc_a)} | {pct(acc_b)} | {_delta(acc_a, acc_b, False)} |")
     qa = {r.id: r for r in ra.results}
     qb = {r.id: r for r in rb.results}

@@ -21,6 +21,7 @@ from statementqa.eval.paths import REPORTS_DIR
 from statementqa.eval.questions import (
     SPLITS,
     EvalQuestion,
+    EvalSet,
     get_set,
     load_questions,
     select_questions,
@@ -58,6 +59,29 @@ def run_eval(
     (None = iff an LLM is configured). All inputs are validated before anything is built or written.
     """
     settings = settings or get_settings()
+    eval_set, questions, records = _load_inputs(set_name, split, limit, corpus_dir, manifest)
+    if index_dir is not None and not index_dir.is_dir():
+        raise EvalInputError(f"{index_dir}: index directory not found; omit --index to build the eval index")
+    key: str | None = None
+    if index_dir is None:
+        # The eval index is private and on disk: never write into a configured Chroma server's collection.
+        settings = settings.model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
+        index_dir, key = ensure_index(records, settings, cache_dir, progress)
+    results = _answer_all(questions, index_dir, settings, llm, progress)
+    use_judge = settings.llm_enabled if judge is None else judge
+    if use_judge:
+        llm_judge(results, {q.id: q for q in questions}, settings, progress)
+    report = build_report(eval_set, results, statements=len(records), index_dir=index_dir, index_key=key,
+                          settings=settings, llm_judged=use_judge, split=split)
+    if write:
+        write_report(report, out_dir or new_report_dir(REPORTS_DIR))
+    return report
+
+
+def _load_inputs(
+    set_name: str, split: str | None, limit: int | None, corpus_dir: Path | None, manifest: Path | None,
+) -> tuple[EvalSet, list[EvalQuestion], list[dict[str, Any]]]:
+    """The set, its (selected, validated) questions and its statements' records; any problem raises."""
     eval_set = get_set(set_name, manifest)
     if split is not None and split not in SPLITS:
         raise EvalInputError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
@@ -72,17 +96,15 @@ def run_eval(
     problems = validate_questions(questions, texts, eval_set.pool_label)
     if problems:
         raise EvalInputError(f"{eval_set.questions}: " + "; ".join(problems[:10]))
-    if index_dir is not None and not index_dir.is_dir():
-        raise EvalInputError(f"{index_dir}: index directory not found; omit --index to build the eval index")
+    return eval_set, questions, records
 
+
+def _answer_all(questions: Sequence[EvalQuestion], index_dir: Path, settings: Settings, llm: bool | None,
+                progress: bool) -> list[QuestionResult]:
+    """Every question answered and scored on the index at ``index_dir`` (plus the unrefused pass, offline)."""
     from statementqa.api import answer as answer_question
     from statementqa.api import open_index
 
-    key: str | None = None
-    if index_dir is None:
-        # The eval index is private and on disk: never write into a configured Chroma server's collection.
-        settings = settings.model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
-        index_dir, key = ensure_index(records, settings, cache_dir, progress)
     index = open_index(index_dir, settings=settings)
     try:
         gold_ids = {g for q in questions for g in q.gold_ids}
@@ -94,14 +116,7 @@ def run_eval(
             _unrefused_pass(questions, results, index, progress)
     finally:
         index.close()
-    use_judge = settings.llm_enabled if judge is None else judge
-    if use_judge:
-        llm_judge(results, {q.id: q for q in questions}, settings, progress)
-    report = build_report(eval_set, results, statements=len(records), index_dir=index_dir, index_key=key,
-                          settings=settings, llm_judged=use_judge, split=split)
-    if write:
-        write_report(report, out_dir or new_report_dir(REPORTS_DIR))
-    return report
+    return results
 
 
 def _run_one(q: EvalQuestion, index: Index, doc_texts: dict[str, str | None], answer_question: Any,
@@ -182,13 +197,13 @@ def main_eval(
 
 def summary_lines(report: EvalReport) -> str:
     o = report.overall
-    head = (f"set {report.set_name}: {o['n']} questions, accuracy {pct(o['accuracy'])}, verbatim quotes "
-            f"{pct(o['verbatim_quote_rate'])}, citation P/R {pct(o['citation_precision'])}/"
-            f"{pct(o['citation_recall'])}, refusal P/R {pct(o['refusal_precision'])}/{pct(o['refusal_recall'])}, "
-            f"hit@5 {pct(o['hit@5'])}, MRR {pct(o['mrr'])}, p50 {sec(o['latency_p50'])}")
-    per_type = "; ".join(f"{t} {pct(m['accuracy'])} (n={m['n']})" for t, m in report.by_type.items())
+    head = (f"set {report.set_name}: {o.n} questions, accuracy {pct(o.accuracy)}, verbatim quotes "
+            f"{pct(o.verbatim_quote_rate)}, citation P/R {pct(o.citation_precision)}/"
+            f"{pct(o.citation_recall)}, refusal P/R {pct(o.refusal_precision)}/{pct(o.refusal_recall)}, "
+            f"hit@5 {pct(o.hit_at_5)}, MRR {pct(o.mrr)}, p50 {sec(o.latency_p50)}")
+    per_type = "; ".join(f"{t} {pct(m.accuracy)} (n={m.n})" for t, m in report.by_type.items())
     if report.by_split:
-        per_type += "\nby split: " + "; ".join(f"{s} {pct(m['accuracy'])} (n={m['n']})"
+        per_type += "\nby split: " + "; ".join(f"{s} {pct(m.accuracy)} (n={m.n})"
                                                 for s, m in report.by_split.items())
     where = f"report: {report.out_dir}" if report.out_dir else "(report not written)"
     return f"{head}\nby type: {per_type}\n{where}"

@@ -34,6 +34,11 @@ def first_gold_rank(passages: Sequence[Passage], gold_ids: Sequence[str]) -> int
     return None
 
 
+def is_generated(backend: str) -> bool:
+    """Did an LLM write this answer? ``Answer.backend`` is "extractive" or "llm:<model>" (to become a type)."""
+    return backend.startswith("llm:")
+
+
 class CitedQuote(BaseModel):
     doc_id: str
     quote: str
