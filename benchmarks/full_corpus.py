@@ -39,7 +39,7 @@ from _common import ROOT, dir_size_mb, load_note, pct, peak_rss_mb, stop, write_
 from statementqa import open_index
 from statementqa.config import get_settings
 from statementqa.embed import get_embedder
-from statementqa.eval import EVALS_DIR, load_questions
+from statementqa.eval import evals_dir, load_questions
 from statementqa.indexing import embedded_texts
 from statementqa.ingest import load_paths
 
@@ -81,7 +81,7 @@ def corpus_chars() -> int:
 def questions(n: int) -> list[str]:
     """Up to ``n`` eval questions: v2 first (whole-corpus questions), then v1."""
     out: list[str] = []
-    for path in (EVALS_DIR / "v2" / "questions.jsonl", EVALS_DIR / "questions.jsonl"):
+    for path in (evals_dir() / "v2" / "questions.jsonl", evals_dir() / "questions.jsonl"):
         if path.exists():
             out += [q.question for q in load_questions(path) if q.question not in out]
     return out[:n]

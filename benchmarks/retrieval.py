@@ -27,7 +27,7 @@ from nltk.stem.snowball import EnglishStemmer
 
 from statementqa import open_index
 from statementqa.config import get_settings
-from statementqa.eval import EVALS_DIR, ensure_index, load_questions, whole_corpus
+from statementqa.eval import ensure_index, evals_dir, load_questions, whole_corpus
 from statementqa.lexical import Filters
 
 WORDS_PER_CHUNK = 256
@@ -96,7 +96,7 @@ def main() -> int:
         settings = settings.model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
         index_dir, _ = ensure_index(whole_corpus(), settings, None, progress=True)
     ix = open_index(index_dir, settings=settings)
-    questions = [q for q in load_questions(EVALS_DIR / "v2" / "questions.jsonl")
+    questions = [q for q in load_questions(evals_dir() / "v2" / "questions.jsonl")
                  if q.answerable and q.split == args.split]
     plain, owners = plain_bm25(index_dir / "statements.sqlite")
     stemmer = _Snowball()

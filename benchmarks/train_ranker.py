@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from _common import v2_indexes
 
-from statementqa.eval import EVALS_DIR, EvalQuestion, load_questions
+from statementqa.eval import EvalQuestion, evals_dir, load_questions
 from statementqa.lexical import Filters
 from statementqa.ranking import RANKER_VERSION, STAGE1, STAGE2, STAGE2_DEPTH, Linear, artifact_path
 from statementqa.retrieve import Retriever
@@ -147,7 +147,7 @@ def main() -> int:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     indexes, index_dir = v2_indexes(args.index)
-    questions = [q for q in load_questions(EVALS_DIR / "v2" / "questions.jsonl") if q.answerable]
+    questions = [q for q in load_questions(evals_dir() / "v2" / "questions.jsonl") if q.answerable]
     t0 = time.perf_counter()
     data = {s: Data([ix.retriever for ix in indexes], [q for q in questions if q.split == s]) for s in ("train", "dev")}
     print(f"candidates for {sum(len(d.items) for d in data.values())} questions in {time.perf_counter() - t0:.0f} s")

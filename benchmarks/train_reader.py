@@ -31,7 +31,7 @@ from statementqa.answering.compose import format_date
 from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair, build_pairs, part_features
 from statementqa.answering.kinds import QuestionKind, classify, split_parts
 from statementqa.answering.scorer import READER_VERSION, artifact_path
-from statementqa.eval import EVALS_DIR, EvalQuestion, answer_correct, load_questions
+from statementqa.eval import EvalQuestion, answer_correct, evals_dir, load_questions
 from statementqa.question import parse_question
 from statementqa.ranking import Linear
 
@@ -157,7 +157,7 @@ def main() -> int:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     indexes, index_dir = v2_indexes(args.index)
-    qs = load_questions(EVALS_DIR / "v2" / "questions.jsonl")
+    qs = load_questions(evals_dir() / "v2" / "questions.jsonl")
     t0 = time.perf_counter()
     data = {s: [r for ix in indexes for r in examples(ix, [q for q in qs if q.split == s])] for s in ("train", "dev")}
     print(f"pairs for {sum(len(v) for v in data.values())} question parts in {time.perf_counter() - t0:.0f} s")

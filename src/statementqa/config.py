@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # so pointing several checkouts at one cache folder saves real time.
     corpus_dir: Path | None = None
     eval_cache_dir: Path | None = None
+    # The eval suite's folder: sets.toml, question files, statement lists, reports (None = evals/ of the checkout).
+    # Set it to run the evals from an installed package (pip install .), which has no checkout beside it.
+    evals_dir: Path | None = None
 
     # --- web UI --------------------------------------------------------------------------------
     ui_host: str = "127.0.0.1"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from statementqa.eval import (
-    EVALS_DIR,
     EvalInputError,
     default_sources,
+    evals_dir,
     load_questions,
     load_sets,
     read_statement_sources,
@@ -41,7 +41,7 @@ def test_every_gold_statement_is_listed_and_every_gold_quote_is_verbatim(set_nam
 
 
 def test_the_default_set_covers_what_the_issue_asks_for() -> None:
-    questions = load_questions(EVALS_DIR / "questions.jsonl")
+    questions = load_questions(evals_dir() / "questions.jsonl")
     types = Counter(q.type for q in questions)
     assert len(questions) >= 80
     assert types["unanswerable"] >= 10

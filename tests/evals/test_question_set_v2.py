@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 
 from evals.tools.probe import check_question, load_corpus
-from statementqa.eval import EVALS_DIR, EvalQuestion, load_questions, whole_corpus
+from statementqa.eval import EvalQuestion, evals_dir, load_questions, whole_corpus
 from tests.support import CORPUS
 
-V2 = EVALS_DIR / "v2" / "questions.jsonl"
+V2 = evals_dir() / "v2" / "questions.jsonl"
 ANSWERABLE = ("numeric", "entity", "date", "who-met-whom", "attribution", "claim-check", "multi-doc",
               "temporal-latest", "paraphrase")
 needs_corpus = pytest.mark.skipif(not (CORPUS / "statements").is_dir(), reason=f"shared corpus not at {CORPUS}")

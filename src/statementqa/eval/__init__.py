@@ -42,15 +42,7 @@ from statementqa.eval.metrics import (
     percentile,
     reliability_bins,
 )
-from statementqa.eval.paths import (
-    BASELINE_DIR,
-    CACHE_DIR,
-    CORPUS_DIR,
-    EVALS_DIR,
-    REPO_ROOT,
-    REPORTS_DIR,
-    corpus_location,
-)
+from statementqa.eval.paths import baseline_dir, corpus_location, evals_dir, index_cache_dir, reports_dir
 from statementqa.eval.questions import (
     QUESTION_TYPES,
     SPLITS,
@@ -84,15 +76,14 @@ from statementqa.eval.statements import (
 )
 
 __all__ = [
-    "BASELINE_DIR", "CACHE_DIR", "CORPUS_DIR", "EVALS_DIR", "GATE_MAX_INCREASE", "GATE_TOLERANCE", "HIT_KS",
-    "INDEX_SETTINGS", "QUESTION_TYPES", "RELIABILITY_BINS", "REPORTS_DIR", "REPO_ROOT", "SPLITS", "WHOLE_CORPUS",
-    "CitedQuote", "DateParts", "EvalInputError", "EvalQuestion", "EvalReport", "EvalSet", "GoldQuote",
-    "JudgeMetrics", "Metrics", "QuestionResult", "aggregate", "aggregate_llm", "answer_correct", "baseline_path",
-    "build_index", "build_report", "check_against_baseline", "check_index_has", "compare_reports",
-    "corpus_location", "default_sources", "ensure_index", "extract_dates", "extract_numbers", "first_gold_rank",
-    "get_set", "index_key", "is_generated", "llm_judge", "load_questions", "load_report", "load_sets",
-    "load_statement_ids", "main_eval", "make_judge_llm", "match_part", "normalize_text", "outcome_table",
-    "overlaps", "percentile", "read_statement_sources", "reliability_bins", "render_markdown", "resolve_statements",
-    "run_eval", "score_answer", "select_questions", "spans_of", "summary_lines", "validate_questions",
-    "whole_corpus", "write_charts", "write_report",
+    "GATE_MAX_INCREASE", "GATE_TOLERANCE", "HIT_KS", "INDEX_SETTINGS", "QUESTION_TYPES", "RELIABILITY_BINS",
+    "SPLITS", "WHOLE_CORPUS", "CitedQuote", "DateParts", "EvalInputError", "EvalQuestion", "EvalReport", "EvalSet",
+    "GoldQuote", "JudgeMetrics", "Metrics", "QuestionResult", "aggregate", "aggregate_llm", "answer_correct",
+    "baseline_dir", "baseline_path", "build_index", "build_report", "check_against_baseline", "check_index_has",
+    "compare_reports", "corpus_location", "default_sources", "ensure_index", "evals_dir", "extract_dates",
+    "extract_numbers", "first_gold_rank", "get_set", "index_cache_dir", "index_key", "is_generated", "llm_judge",
+    "load_questions", "load_report", "load_sets", "load_statement_ids", "main_eval", "make_judge_llm", "match_part",
+    "normalize_text", "outcome_table", "overlaps", "percentile", "read_statement_sources", "reliability_bins",
+    "render_markdown", "reports_dir", "resolve_statements", "run_eval", "score_answer", "select_questions",
+    "spans_of", "summary_lines", "validate_questions", "whole_corpus", "write_charts", "write_report",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from statementqa.config import Settings
 from statementqa.eval.fmt import pct
 from statementqa.eval.metrics import Metrics, metric_names
-from statementqa.eval.paths import BASELINE_DIR
+from statementqa.eval.paths import baseline_dir
 
 # The regression gate: a metric may fall below the baseline by at most this much (absolute, 0..1 scale).
 # Why these numbers: on a ~60-question slice one question is ~1.7 points of accuracy; two questions of
@@ -50,5 +51,5 @@ def check_against_baseline(
     return failures
 
 
-def baseline_path(set_name: str) -> Path:
-    return BASELINE_DIR / set_name / "report.json"
+def baseline_path(set_name: str, settings: Settings | None = None) -> Path:
+    return baseline_dir(settings) / set_name / "report.json"

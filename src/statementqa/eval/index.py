@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from statementqa.config import Settings
 from statementqa.eval.common import EvalInputError
-from statementqa.eval.paths import CACHE_DIR
+from statementqa.eval.paths import index_cache_dir
 
 if TYPE_CHECKING:  # the Index facade pulls in the whole stack; only needed at run time
     from statementqa.api import Index
@@ -60,7 +60,7 @@ def ensure_index(
 ) -> tuple[Path, str]:
     """The cached index for these statements and settings, built on first use."""
     key = index_key(records, settings)
-    target = (cache_dir or settings.eval_cache_dir or CACHE_DIR) / f"index-{key}"
+    target = (cache_dir or index_cache_dir(settings)) / f"index-{key}"
     if not target.exists():
         build_index(records, target, settings, progress)
     return target, key

@@ -1,26 +1,60 @@
-"""Where the eval suite finds its files: the evals folder, its reports, the shared corpus."""
+"""Where the eval suite finds its files: the evals folder, its reports and index cache, the shared corpus.
+
+Why settings and not module constants: an installed package (``pip install .``) has no checkout around it,
+so ``evals/`` and ``../shared/corpus`` next to the source are only defaults. ``STATEMENTQA_EVALS_DIR``,
+``STATEMENTQA_CORPUS_DIR`` and ``STATEMENTQA_EVAL_CACHE_DIR`` (or ``.env``) point it elsewhere, and a
+missing folder is an error naming the setting to change.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from statementqa.config import get_settings
+from statementqa.config import Settings, get_settings
+from statementqa.eval.common import EvalInputError
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-EVALS_DIR = REPO_ROOT / "evals"
-REPORTS_DIR = EVALS_DIR / "reports"
-BASELINE_DIR = REPORTS_DIR / "baseline"
-CACHE_DIR = REPORTS_DIR / ".index-cache"  # under the git-ignored reports/, keyed by content
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
+# The source checkout this package runs from (an editable install): src/statementqa/eval/ -> the repo root.
+CHECKOUT = Path(__file__).resolve().parents[3]
 
 
-def corpus_location(corpus_dir: Path | None = None) -> Path:
+def evals_dir(settings: Settings | None = None) -> Path:
+    """``Settings.evals_dir``, else ``evals/`` of the checkout; a missing folder raises naming the setting."""
+    path = (settings or get_settings()).evals_dir or CHECKOUT / "evals"
+    if not path.is_dir():
+        raise EvalInputError(f"{path}: evals folder not found (set STATEMENTQA_EVALS_DIR to the folder that holds "
+                             "sets.toml)")
+    return path
+
+
+def reports_dir(settings: Settings | None = None) -> Path:
+    """Where runs write their reports (``<evals>/reports/<timestamp>/``)."""
+    return evals_dir(settings) / "reports"
+
+
+def baseline_dir(settings: Settings | None = None) -> Path:
+    """The committed baseline reports the regression gate compares with."""
+    return reports_dir(settings) / "baseline"
+
+
+def index_cache_dir(settings: Settings | None = None) -> Path:
+    """``Settings.eval_cache_dir``, else ``<evals>/reports/.index-cache`` (git-ignored, keyed by content)."""
+    settings = settings or get_settings()
+    return settings.eval_cache_dir or reports_dir(settings) / ".index-cache"
+
+
+def corpus_location(corpus_dir: Path | None = None, settings: Settings | None = None) -> Path:
     """The shared corpus: the argument, else ``Settings.corpus_dir``, else ``../shared/corpus`` beside the checkout."""
-    return corpus_dir or get_settings().corpus_dir or CORPUS_DIR
+    return corpus_dir or (settings or get_settings()).corpus_dir or CHECKOUT.parent / "shared" / "corpus"
+
+
+def seeds_location() -> Path:
+    """The checkout's ``seeds/`` (statement lists may name seed statements; absent in an installed package)."""
+    return CHECKOUT / "seeds"
 
 
 def rel(path: Path) -> str:
+    """``path`` relative to the checkout when inside it (how reports name their inputs), else as given."""
     try:
-        return str(path.resolve().relative_to(REPO_ROOT))
+        return str(path.resolve().relative_to(CHECKOUT))
     except ValueError:
         return str(path)

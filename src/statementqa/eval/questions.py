@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from statementqa.eval.common import EvalInputError
-from statementqa.eval.paths import EVALS_DIR, rel
+from statementqa.eval.paths import evals_dir, rel
 
 QUESTION_TYPES = (
     "numeric", "entity", "date", "who-met-whom", "attribution", "claim-check", "multi-doc",
@@ -73,7 +73,7 @@ class EvalSet(BaseModel):
 
 def load_sets(manifest: Path | None = None) -> dict[str, EvalSet]:
     """Read ``evals/sets.toml``; paths in it are relative to the manifest's folder."""
-    manifest = manifest or EVALS_DIR / "sets.toml"
+    manifest = manifest or evals_dir() / "sets.toml"
     try:
         raw = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -17,7 +17,7 @@ from statementqa.eval.index import check_index_has, ensure_index
 from statementqa.eval.judge import llm_judge
 from statementqa.eval.matching import answer_correct
 from statementqa.eval.metrics import HIT_KS
-from statementqa.eval.paths import REPORTS_DIR
+from statementqa.eval.paths import evals_dir, reports_dir
 from statementqa.eval.questions import (
     SPLITS,
     EvalQuestion,
@@ -59,7 +59,8 @@ def run_eval(
     (None = iff an LLM is configured). All inputs are validated before anything is built or written.
     """
     settings = settings or get_settings()
-    eval_set, questions, records = _load_inputs(set_name, split, limit, corpus_dir, manifest)
+    eval_set, questions, records = _load_inputs(set_name, split, limit, corpus_dir,
+                                                manifest or evals_dir(settings) / "sets.toml")
     if index_dir is not None and not index_dir.is_dir():
         raise EvalInputError(f"{index_dir}: index directory not found; omit --index to build the eval index")
     key: str | None = None
@@ -74,7 +75,7 @@ def run_eval(
     report = build_report(eval_set, results, statements=len(records), index_dir=index_dir, index_key=key,
                           settings=settings, llm_judged=use_judge, split=split)
     if write:
-        write_report(report, out_dir or new_report_dir(REPORTS_DIR))
+        write_report(report, out_dir or new_report_dir(reports_dir(settings)))
     return report
 
 

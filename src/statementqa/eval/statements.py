@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from statementqa.eval.common import EvalInputError
-from statementqa.eval.paths import REPO_ROOT, corpus_location
+from statementqa.eval.paths import corpus_location, seeds_location
 
 
 def load_statement_ids(path: Path) -> list[tuple[str, int]]:
@@ -46,7 +46,7 @@ def _read_jsonl_files(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, d
 
 def default_sources(corpus_dir: Path | None = None) -> list[Path]:
     corpus = corpus_location(corpus_dir)
-    return [p for p in (corpus / "statements", corpus / "seed", REPO_ROOT / "seeds") if p.is_dir()]
+    return [p for p in (corpus / "statements", corpus / "seed", seeds_location()) if p.is_dir()]
 
 
 def whole_corpus(corpus_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -71,6 +71,7 @@ def resolve_statements(
         if doc_id not in sources:
             raise EvalInputError(
                 f"{listing}:{lineno}: unknown statement id {doc_id!r} (not in seeds/ or the shared corpus)"
+                + _missing_corpus_hint(corpus_dir)
             )
         if doc_id not in seen:
             seen.add(doc_id)
@@ -78,3 +79,11 @@ def resolve_statements(
     if not records:
         raise EvalInputError(f"{listing}: lists no statements")
     return records
+
+
+def _missing_corpus_hint(corpus_dir: Path | None) -> str:
+    """Why an id may be unknown: the shared corpus is not where the settings say."""
+    corpus = corpus_location(corpus_dir)
+    if (corpus / "statements").is_dir():
+        return ""
+    return f"; the shared corpus was not found at {corpus} (set STATEMENTQA_CORPUS_DIR)"
