@@ -13,21 +13,16 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from statementqa.textutil import normalize_word, query_acronyms, spells_out, stem, words
+from statementqa import textutil
+from statementqa.textutil import TENS_WORDS, UNIT_WORDS, normalize_word, query_acronyms, spells_out, stem, words
 
+# textutil's number words as counts ("zero" counts nothing), plus the round and vague ones a statement counts with.
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
-    "thousands": 2000,
+    **{w: v for w, v in UNIT_WORDS.items() if v}, **TENS_WORDS,
+    "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
 }
-ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
-    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-    "fortieth": 40, "fiftieth": 50, "hundredth": 100,
-}
+# textutil's ordinals up to "fiftieth", and "hundredth": the ones this reader has always taken as counts.
+ORDINAL_WORDS = {w: v for w, v in textutil.ORDINAL_WORDS.items() if v <= 50 or v == 100}
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|hundred)\b)?"
 _FIGURE = re.compile(
     r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"

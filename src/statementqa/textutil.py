@@ -42,11 +42,16 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def strip_accents(text: str) -> str:
+    """"Lipavský" → "Lipavsky" (NFKD, combining marks dropped); uncached, for whole texts."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=65536)
 def fold_accents(word: str) -> str:
     """"Lipavský" → "Lipavsky": analysts type names without diacritics, statements keep them."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(word)
 
 
 @lru_cache(maxsize=131072)
@@ -141,3 +146,59 @@ def spells_out(acronym: str, text: str) -> bool:
         if k == len(letters):
             return True
     return False
+
+
+# --- typography, number words, month numbers -------------------------------------------------------
+# Shared by eval's answer matching and the reader's figures (statementqa.figures).
+
+# Typography that is not wording: curly, low and angle quotes, primes and backticks; hyphens, dashes and the
+# minus sign; the ellipsis character; the no-break space; invisible characters (soft hyphen, zero-width) go.
+_SINGLE_QUOTES = "'‘’‚‛′`´"
+_DOUBLE_QUOTES = '"“”„‟″«»'
+_DASHES = "-‐‑‒–—―−"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+TYPOGRAPHY_FOLD: dict[int, str | None] = str.maketrans({
+    **dict.fromkeys(_SINGLE_QUOTES, "'"), **dict.fromkeys(_DOUBLE_QUOTES, '"'), **dict.fromkeys(_DASHES, "-"),
+    "…": "...", "\u00a0": " ", **dict.fromkeys(_INVISIBLE, None),
+})
+
+
+def fold_typography(text: str) -> str:
+    """Straight quotes for curly ones, "-" for every dash, "..." for "…": how people retype a text."""
+    return text.translate(TYPOGRAPHY_FOLD)
+
+
+def fold_for_matching(text: str) -> str:
+    """Typography folded, accents stripped, lower-cased, whitespace collapsed: the form in which an expected
+    answer is looked for in a given one ("Lipavský’s" and "lipavsky's" are the same words).
+
+    Not for stored text: quotes are verified against the exact stored characters (statementqa.quotes).
+    """
+    return re.sub(r"\s+", " ", strip_accents(fold_typography(text)).lower()).strip()
+
+
+# Number words by value. Readers add their own (figures.py: "dozen", "hundreds"); "zero" is a value, not a count.
+UNIT_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+              "ninety": 90}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+    "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+}
+
+_MONTH_ABBREVS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAME_RE = re.compile(MONTH_NAME, re.I)
+
+
+def month_number(name: str) -> int | None:
+    """1–12 for a month name as MONTH_NAME matches it ("Sept", "sep", "September" → 9); None for other words."""
+    if not _MONTH_NAME_RE.fullmatch(name):
+        return None
+    return _MONTH_ABBREVS.index(name[:3].lower()) + 1

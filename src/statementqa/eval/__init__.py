@@ -28,8 +28,8 @@ from statementqa.eval.matching import (
     answer_correct,
     extract_dates,
     extract_numbers,
+    fold_for_matching,
     match_part,
-    normalize_text,
 )
 from statementqa.eval.metrics import (
     HIT_KS,
@@ -81,9 +81,10 @@ __all__ = [
     "GoldQuote", "JudgeMetrics", "Metrics", "QuestionResult", "aggregate", "aggregate_llm", "answer_correct",
     "baseline_dir", "baseline_path", "build_index", "build_report", "check_against_baseline", "check_index_has",
     "compare_reports", "corpus_location", "default_sources", "ensure_index", "evals_dir", "extract_dates",
-    "extract_numbers", "first_gold_rank", "get_set", "index_cache_dir", "index_key", "is_generated", "llm_judge",
-    "load_questions", "load_report", "load_sets", "load_statement_ids", "main_eval", "make_judge_llm", "match_part",
-    "normalize_text", "outcome_table", "overlaps", "percentile", "read_statement_sources", "reliability_bins",
-    "render_markdown", "reports_dir", "resolve_statements", "run_eval", "score_answer", "select_questions",
-    "spans_of", "summary_lines", "validate_questions", "whole_corpus", "write_charts", "write_report",
+    "extract_numbers", "first_gold_rank", "fold_for_matching", "get_set", "index_cache_dir", "index_key",
+    "is_generated", "llm_judge", "load_questions", "load_report", "load_sets", "load_statement_ids", "main_eval",
+    "make_judge_llm", "match_part", "outcome_table", "overlaps", "percentile", "read_statement_sources",
+    "reliability_bins", "render_markdown", "reports_dir", "resolve_statements", "run_eval", "score_answer",
+    "select_questions", "spans_of", "summary_lines", "validate_questions", "whole_corpus", "write_charts",
+    "write_report",
 ]

@@ -1,57 +1,42 @@
-"""Answer matching (pure): does a given answer contain the expected one? Numbers, dates, yes/no, text."""
+"""Answer matching (pure): does a given answer contain the expected one? Numbers, dates, yes/no, text.
+
+Both sides are compared in ``textutil.fold_for_matching`` form (lower-cased, accents and typography folded);
+number words and month names are textutil's, the same ones the reader's figures use.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                       "\u2014": "-", "\u2011": "-", "\u00a0": " "})
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
-    "eightieth": 80, "ninetieth": 90, "hundredth": 100,
-}
+from statementqa.textutil import MONTH_NAME, ORDINAL_WORDS, TENS_WORDS, UNIT_WORDS, fold_for_matching, month_number
+
 _SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
            "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], 1)}
-_MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
 
-_NUMBER_WORDS = sorted([*_UNITS, *_TENS, *_ORDINALS], key=len, reverse=True)
+_NUMBER_WORDS = sorted([*UNIT_WORDS, *TENS_WORDS, *ORDINAL_WORDS], key=len, reverse=True)
 _WORD_NUM_RE = re.compile(
-    r"\b(?:(?:" + "|".join(_TENS) + r")[\s-](?:" + "|".join([*_UNITS, *_ORDINALS]) + r")|"
+    r"\b(?:(?:" + "|".join(TENS_WORDS) + r")[\s-](?:" + "|".join([*UNIT_WORDS, *ORDINAL_WORDS]) + r")|"
     + "|".join(_NUMBER_WORDS) + r")\b"
 )
 _DIGIT_NUM_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|th)?\b")
 _SCALE_RE = re.compile(r"\s*(?:-\s*)?(hundred|thousand|million|billion|trillion|bn|mn|k|m|b)\b")
 
 
-def normalize_text(text: str) -> str:
-    """Lowercase, strip accents, fold typographic quotes and dashes, collapse whitespace."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _word_value(word: str) -> float:
+    """The value of a number word or a tens compound ("seventeenth" 17, "twenty-one" 21, "thirty-first" 31)."""
     parts = re.split(r"[\s-]", word)
     if len(parts) == 2:
-        return _TENS[parts[0]] + (_UNITS.get(parts[1]) or _ORDINALS[parts[1]])
-    return float(_UNITS[word] if word in _UNITS else _TENS.get(word) or _ORDINALS[word])
+        return TENS_WORDS[parts[0]] + _single_word_value(parts[1])
+    return _single_word_value(word)
+
+
+def _single_word_value(word: str) -> float:
+    for table in (UNIT_WORDS, TENS_WORDS, ORDINAL_WORDS):
+        if word in table:
+            return float(table[word])
+    raise KeyError(word)
 
 
 def extract_numbers(text: str) -> set[float]:
@@ -59,7 +44,7 @@ def extract_numbers(text: str) -> set[float]:
 
     ``"$4.5 billion"`` yields {4.5, 4.5e9}; ``"17th"``, ``"seventeenth"`` and ``"seventeen"`` yield {17}.
     """
-    norm = normalize_text(text)
+    norm = fold_for_matching(text)
     values: set[float] = set()
     spans: list[tuple[float, int]] = []
     for m in _DIGIT_NUM_RE.finditer(norm):
@@ -75,9 +60,10 @@ def extract_numbers(text: str) -> set[float]:
 
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_MDY_RE = re.compile(r"\b([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?\b")
-_DMY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]{3,9})\.?(?:,? (\d{4}))?\b")
-_MY_RE = re.compile(r"\b([a-z]{3,9})\.?,? (\d{4})\b")
+# On folded (lower-cased) text; the month is any spelling textutil.MONTH_NAME accepts ("sept.", "april").
+_MDY_RE = re.compile(rf"\b({MONTH_NAME})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b", re.I)
+_DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({MONTH_NAME})\.?(?:,? (\d{{4}}))?\b", re.I)
+_MY_RE = re.compile(rf"\b({MONTH_NAME})\.?,? (\d{{4}})\b", re.I)
 _SLASH_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 DateParts = tuple[int | None, int | None, int | None]  # (year, month, day); None = not given
@@ -85,19 +71,18 @@ DateParts = tuple[int | None, int | None, int | None]  # (year, month, day); Non
 
 def extract_dates(text: str) -> set[DateParts]:
     """Dates in common forms: 2023-04-04, April 4, 2023, 4 April 2023, April 2023, 04/04/2023 (US order)."""
-    norm = normalize_text(text)
+    norm = fold_for_matching(text)
     found: set[DateParts] = set()
     for y, mo, d in _ISO_RE.findall(norm):
         found.add((int(y), int(mo), int(d)))
     for mon, d, y in _MDY_RE.findall(norm):
-        if mon in _MONTHS and 1 <= int(d) <= 31:
-            found.add((int(y) if y else None, _MONTHS[mon], int(d)))
+        if 1 <= int(d) <= 31:
+            found.add((int(y) if y else None, month_number(mon), int(d)))
     for d, mon, y in _DMY_RE.findall(norm):
-        if mon in _MONTHS and 1 <= int(d) <= 31:
-            found.add((int(y) if y else None, _MONTHS[mon], int(d)))
+        if 1 <= int(d) <= 31:
+            found.add((int(y) if y else None, month_number(mon), int(d)))
     for mon, y in _MY_RE.findall(norm):
-        if mon in _MONTHS:
-            found.add((int(y), _MONTHS[mon], None))
+        found.add((int(y), month_number(mon), None))
     for mo, d, y in _SLASH_RE.findall(norm):
         if 1 <= int(mo) <= 12:
             found.add((int(y), int(mo), int(d)))
@@ -122,7 +107,7 @@ def _date_matches(expected: DateParts, given: Iterable[DateParts]) -> bool:
 
 def _is_number_like(expected: str) -> bool:
     """An expected answer that is essentially a quantity ("17th", "$4.5 billion", "more than 30", "six")."""
-    norm = normalize_text(expected)
+    norm = fold_for_matching(expected)
     rest = _WORD_NUM_RE.sub(" ", _DIGIT_NUM_RE.sub(" ", norm))
     rest = re.sub(r"\b(more|than|over|about|approximately|nearly|up|to|some|around|percent|foot|feet|"
                   r"hundred|thousand|million|billion|trillion|bn|mn)\b", " ", rest)
@@ -136,8 +121,8 @@ def match_part(expected: str, given: str) -> bool:
     """
     if "|" in expected:
         return any(match_part(alt, given) for alt in expected.split("|") if alt.strip())
-    norm_exp = normalize_text(expected)
-    norm_given = normalize_text(given)
+    norm_exp = fold_for_matching(expected)
+    norm_given = fold_for_matching(given)
     if norm_exp in ("yes", "no"):
         return re.match(rf"^\W*{norm_exp}\b", norm_given) is not None
     exp_dates = extract_dates(expected)
