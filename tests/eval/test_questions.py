@@ -1,4 +1,4 @@
-"""The question set cannot rot: gold statements exist, gold quotes are verbatim; bad input is named."""
+"""Question sets (statementqa.eval.questions): gold statements exist, gold quotes are verbatim; bad input is named."""
 
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from statementqa.eval import (
     select_questions,
     validate_questions,
 )
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not (CORPUS / "statements").is_dir(), reason="shared corpus not at ../shared")
+from tests.eval.cases import needs_corpus
+from tests.support import CORPUS
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import pytest
 
 from evals.tools.probe import check_question, load_corpus
 from statementqa.eval import EvalQuestion, evals_dir, load_questions, whole_corpus
+from tests.eval.cases import needs_corpus
 from tests.support import CORPUS
 
 V2 = evals_dir() / "v2" / "questions.jsonl"
 ANSWERABLE = ("numeric", "entity", "date", "who-met-whom", "attribution", "claim-check", "multi-doc",
               "temporal-latest", "paraphrase")
-needs_corpus = pytest.mark.skipif(not (CORPUS / "statements").is_dir(), reason=f"shared corpus not at {CORPUS}")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,41 @@
+"""Scoring one answer (statementqa.eval.scoring): correctness, citations, verbatim quotes, gold rank."""
+
+from __future__ import annotations
+
+from statementqa.eval import is_generated, score_answer
+from statementqa.models import Answer
+from tests.eval.cases import DOC, cite, passage, question
+
+
+def test_score_answer_counts_citations_quotes_and_retrieval() -> None:
+    start = DOC.index("17th")
+    ans = Answer(question="q", text="The 17th.", citations=[cite("seed", start, start + 30), cite("other", 0, 6)])
+    texts = {"seed": DOC, "other": "Intro. Something else."}
+    r = score_answer(question(), ans, texts, [passage("other"), passage("seed")], 0.5)
+    assert r.correct
+    assert r.citation_precision == 0.5 and r.citation_recall == 1.0
+    assert r.gold_quote_support is True
+    assert [c.verbatim for c in r.citations] == [True, True]
+    assert r.gold_rank == 2
+
+
+def test_a_quote_not_matching_the_stored_text_is_not_verbatim() -> None:
+    ans = Answer(question="q", text="17", citations=[cite("seed", 0, 6, quote="Outro.")])
+    r = score_answer(question(), ans, {"seed": DOC}, [], 0.1)
+    assert [c.verbatim for c in r.citations] == [False]
+
+
+def test_refusals_score_right_on_unanswerable_and_wrong_on_answerable() -> None:
+    refusal = Answer(question="q", text="The indexed statements do not say.", refused=True)
+    wrong = Answer(question="q", text="The UK signed 17.", refused=False)
+    results = [
+        score_answer(question("unanswerable"), refusal, {}, [], 0.1),
+        score_answer(question("unanswerable"), wrong, {}, [], 0.2),
+        score_answer(question(), refusal, {"seed": DOC}, [passage("seed")], 0.3),
+    ]
+    assert [r.correct for r in results] == [True, False, False]
+    assert results[0].citation_recall is None  # unanswerable: no citation metrics
+
+
+def test_a_generated_answer_is_told_apart_by_its_backend_in_one_place() -> None:
+    assert is_generated("llm:gpt-4o-mini") and not is_generated("extractive") and not is_generated("")
