@@ -6,7 +6,7 @@ no other statement gives X another date. Writers describe each question's *probe
 together in a sentence, the kind of value the question asks for and the word it must stand next to — and this
 tool lists every value of that kind, anywhere in the 8,937 statements, that is not an acceptable answer. The
 writer rewords or drops the question, or records why a hit is not a competitor (``reviewed``). The rot check
-(``tests/evals/test_question_set_v2.py``) runs the same check over the whole v2 set and fails on any unreviewed
+(``tests/eval/test_questions_v2.py``) runs the same check over the whole v2 set and fails on any unreviewed
 competitor.
 
 Probe fields (in a question's ``probe`` object):

@@ -74,6 +74,9 @@ def test_words_that_only_look_like_dates_are_not_dates(text: str) -> None:
         # money: the amount is compared, with its scale
         ("$4.5 billion", "a 4.5 billion dollar deal", True),
         ("$4.5 billion", "a $4.5 million deal", False),
+        ("US$1.2 billion", "1.2 billion dollars", True),
+        ("1.2 billion dollars", "US$1.2 billion", True),
+        ("€600 million", "600 million euros", True),
         ("1.5 million", "over 1.33 million refugees", False),
         # dates in several forms; the year may be implied by the given answer
         ("2022-03-30", "renewed in Prague on March 30, 2022", True),

@@ -111,7 +111,13 @@ def _is_number_like(expected: str) -> bool:
     rest = _WORD_NUM_RE.sub(" ", _DIGIT_NUM_RE.sub(" ", norm))
     rest = re.sub(r"\b(more|than|over|about|approximately|nearly|up|to|some|around|percent|foot|feet|"
                   r"hundred|thousand|million|billion|trillion|bn|mn)\b", " ", rest)
+    rest = _CURRENCY_RE.sub(" ", rest)
     return bool(extract_numbers(expected)) and not re.sub(r"[\s$%.,-]", "", rest)
+
+
+# The currency of an amount, as "$" always was: "US$1.2 billion", "1.2 billion dollars" and "€600 million" are
+# amounts, compared by value like "$4.5 billion" (the currency itself is not checked).
+_CURRENCY_RE = re.compile(r"\bu\.?s\.?\s?(?=\$|dollars?\b)|\b(?:usd|eur|gbp|dollars?|euros?|pounds?)\b|[€£]")
 
 
 def match_part(expected: str, given: str) -> bool:
