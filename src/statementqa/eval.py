@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from statementqa.config import Settings, get_settings
 from statementqa.models import Answer, Passage
-from statementqa.quotes import verify_citation
+from statementqa.verify.quotes import verify_citation
 
 if TYPE_CHECKING:  # the Index facade pulls in the whole stack; only needed at run time
     from statementqa.api import Index

@@ -32,6 +32,12 @@ STOPWORDS = frozenset(
 )
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters with "…"."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return _STEMMER.stem(word)

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from statementqa.llm import AnswerTextStream, parse_reply, split_sentences
-from statementqa.quotes import locate_quote
+from statementqa.llm import AnswerTextStream, parse_reply
+from statementqa.verify.grounding import claim_sentences as split_sentences
+from statementqa.verify.quotes import locate_quote
 
 SOURCE = (
     "“It’s the 17th such memorandum of understanding that we’ve signed with partner countries,” "

@@ -1,0 +1,527 @@
+"""Claim-versus-quote verification: a generated answer keeps only what the passages it cites back.
+
+Why this is its own module: a model writes fluent answers but may invent figures, misquote, cite the wrong
+passage or obey text planted in a statement. So the model only *proposes* an answer, ``[n]`` markers and,
+per citation, the exact sentence it relied on. Two gates then decide what is shown:
+
+1. ``verify_quotes``: a quote is kept only if it is a verbatim span of passage ``n`` (``quotes.locate_quote``),
+   widened to whole sentences, long enough to say something, and not an instruction planted in the statement.
+2. ``backs``: each sentence of the answer (a claim) is kept as supported only if the quotes it cites back it.
+   The rules are the named checks in ``CHECKS``; each returns a ``Verdict`` and can be tested on its own.
+
+Sentences left without support are flagged in ``Answer.unsupported_sentences``; an answer with no verified
+citation at all is a refusal (when the model said the statements do not say) or ``Rejected`` (the caller
+then falls back to the extractive answer and shows the reason). Every citation finally passes
+``quotes.verify_citation``, the same exact-span gate as the extractive path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol
+
+from statementqa import injection, sentences
+from statementqa.answering.compose import REFUSAL_PREFIX, says_refusal
+from statementqa.models import Answer, Citation, Passage
+from statementqa.textutil import shorten
+from statementqa.verify.quotes import locate_quote, verify_citation
+
+GetText = Callable[[str], str | None]
+
+_MIN_QUOTE_CHARS = 8
+
+
+class Proposal(Protocol):
+    """What a model proposed (``llm.reply.Draft``): an answer with ``[n]`` markers and (n, quote) pairs."""
+
+    answer: str
+    quotes: list[tuple[int, str]]
+    refused: bool
+
+
+# --- the text of an answer: markers, figures, wording ------------------------------------------------
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+_STOP = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have he her his how i if in
+    into is it its it's me more most my no not of on or our over said says she so such than that the their
+    them then there these they this those to under up us was we were what when where which while who whom
+    why will with would you your also about after again all any before between both each few further
+    here just only other own same some very yes statement statements indexed""".split()
+)
+_ABBREV = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|etc|Gen|Sen|Rep|Gov|Amb|Prof|Co|Inc|Ltd"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|incl)\.)$"
+)
+_MONTHS = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+
+
+def claim_sentences(text: str) -> list[str]:
+    """Claims of an answer: sentences (with the markers that follow them) and separate lines."""
+    out: list[str] = []
+    for line in text.splitlines():
+        start = 0
+        for m in re.finditer(r"[.!?][\"”’')]*((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)(?=\s+\S|\s*$)", line):
+            head = line[start : m.start() + 1].rstrip()
+            if _ABBREV.search(head) and not m.group(1):
+                continue
+            nxt = line[m.end() :].lstrip()[:1]
+            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"“'‘([" or m.group(1)):
+                continue
+            out.append(line[start : m.end()].strip())
+            start = m.end()
+        if line[start:].strip():
+            out.append(line[start:].strip())
+    return [s for s in out if s]
+
+
+def _markers(sentence: str) -> list[int]:
+    return [int(n) for m in _MARKER.finditer(sentence) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+
+
+def _keep_markers(match: re.Match[str], valid: frozenset[int]) -> str:
+    """A marker group rewritten with only its verified numbers (``[1, 4]`` → `` [1]``)."""
+    return "".join(f" [{n}]" for n in re.split(r"\s*[,;]\s*", match.group(1)) if int(n) in valid)
+
+
+def _strip_markers(sentence: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", sentence)).strip()
+
+
+def _add_markers(sentence: str, ns: list[int]) -> str:
+    """``sentence`` with ``[n]`` markers before its final punctuation."""
+    if not ns:
+        return sentence
+    marks = "".join(f" [{n}]" for n in ns)
+    m = re.search(r"[.!?]+[\"”’')]*$", sentence)
+    return sentence[: m.start()] + marks + sentence[m.start() :] if m else sentence + marks
+
+
+def _repoint(match: re.Match[str], moved: dict[int, int]) -> str:
+    """Rewrite the numbers inside one marker group ("[2]", "[1, 3]") through ``moved``."""
+    return re.sub(r"\d+", lambda d: str(moved.get(int(d.group()), int(d.group()))), match.group())
+
+
+def _numbers(text: str) -> set[str]:
+    """Figures in a text, normalized (``1,000`` = ``1000``, ``05`` = ``5``), markers excluded."""
+    out = set()
+    for m in _NUMBER.finditer(_MARKER.sub(" ", text)):
+        raw = m.group(0).replace(",", "")
+        whole, _, frac = raw.partition(".")
+        out.add((whole.lstrip("0") or "0") + ("." + frac if frac else ""))
+    return out
+
+
+def _stems(text: str) -> set[str]:
+    return {w.lower()[:5] for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _STOP}
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _date_numbers(date: str | None, claim: str) -> set[str]:
+    """Figures a claim may take from a statement's date: its year; day and month only in a written date."""
+    parts = [str(int(x)) for x in re.findall(r"\d+", date or "")]
+    if not parts:
+        return set()
+    return set(parts) if _MONTHS.search(claim) else {parts[0]}
+
+
+# --- gate 1: quotes that are verbatim spans of the passage they cite ---------------------------------
+
+
+@dataclass
+class VerifiedQuote:
+    """A verified citation: ``quote`` (shown) is the whole sentence(s) ``stored[start:end]``; ``basis`` is
+    the part the model pointed at, which the claim must be backed by (widening adds no evidence)."""
+
+    n: int
+    start: int  # in the full stored text
+    end: int
+    quote: str
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        self.basis = self.basis or self.quote
+
+
+@dataclass
+class QuoteCheck:
+    """The outcome of checking a draft's quotes."""
+
+    good: dict[int, list[VerifiedQuote]] = field(default_factory=dict)  # verified quotes by passage number
+    rejected: list[str] = field(default_factory=list)  # why each failed check failed (shown in the notice)
+    moved: dict[int, int] = field(default_factory=dict)  # marker re-pointed: [n] whose quote is in passage m
+    dropped: int = 0  # quotes that did not verify
+
+
+class _Located:
+    """Where quotes occur in the stored texts of the passages (each text fetched once)."""
+
+    def __init__(self, passages: list[Passage], get_text: GetText) -> None:
+        self.passages = passages
+        self._get_text = get_text
+        self._texts: dict[str, str | None] = {}
+
+    def text(self, n: int) -> str | None:
+        doc_id = self.passages[n - 1].doc_id
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self._get_text(doc_id)
+        return self._texts[doc_id]
+
+    def span(self, quote: str, n: int) -> tuple[int, int] | None:
+        p, full = self.passages[n - 1], self.text(n)
+        if full is None or not 0 <= p.start < p.end <= len(full):
+            return None
+        span = locate_quote(quote, full[p.start : p.end])
+        return (p.start + span[0], p.start + span[1]) if span else None
+
+    def find(self, quote: str, n: int, check: QuoteCheck) -> tuple[int, tuple[int, int]] | str:
+        """(passage number, span) of a quote cited as [n]: in passage n, or else in exactly one other passage
+        (small models often mis-number; the marker is then re-pointed); else why it was not found."""
+        found = self.span(quote, n)
+        if found is not None:
+            return n, found
+        elsewhere = [m for m in range(1, len(self.passages) + 1) if m != n and self.span(quote, m)]
+        if len(elsewhere) != 1:
+            return "found in several other passages" if elsewhere else "not found in any passage"
+        target = elsewhere[0]
+        found = self.span(quote, target)
+        assert found is not None
+        check.moved[n] = target
+        check.rejected.append(f"[{n}] “{shorten(quote, 60)}”: found in passage {target}, not {n}; "
+                              f"re-pointed to [{target}]")
+        return target, found
+
+
+def _check_quote(n: int, quote: str, located: _Located, check: QuoteCheck) -> VerifiedQuote | str | None:
+    """The verified quote for ``(n, quote)``; a reason if it fails; None if it repeats one already kept."""
+    passages = located.passages
+    if not 1 <= n <= len(passages):
+        return f"citation number out of range (1–{len(passages)})"
+    if located.text(n) is None:
+        return f"statement {passages[n - 1].doc_id} is no longer in the index"
+    where = located.find(quote, n, check)
+    if isinstance(where, str):
+        return where
+    target, found = where
+    full = located.text(target) or ""
+    basis = full[found[0] : found[1]]
+    if len(basis) < _MIN_QUOTE_CHARS or _word_count(basis) < 2:
+        return "too short to support a claim"
+    # A quote is shown as whole sentences of the source: one located inside a sentence ("…900 new
+    # mining licences") is shown with the rest of it ("…only if parliament passes the law").
+    start, end = sentences.enclosing(full, *found)
+    planted = injection.flag_in(full, start, end)
+    if planted is not None:
+        return f"an instruction embedded in the statement, not evidence ({planted.why})"
+    same = [v for v in check.good.get(target, []) if v.start == start and v.end == end]
+    if same:  # the same span quoted twice is not a rejection either
+        same[0].basis += " " + basis
+        return None
+    return VerifiedQuote(target, start, end, full[start:end], basis)
+
+
+def verify_quotes(draft: Proposal, passages: list[Passage], get_text: GetText) -> QuoteCheck:
+    """Quotes that are verbatim spans of the passage they cite, by passage number; the rejections; the markers
+    to re-point (a real sentence cited under the wrong number is kept under the passage it is in, and the claim
+    must still pass ``backs``); and how many quotes were dropped."""
+    check = QuoteCheck()
+    located = _Located(passages, get_text)
+    kept = 0
+    for n, quote in draft.quotes:
+        outcome = _check_quote(n, quote, located, check)
+        if isinstance(outcome, str):
+            check.rejected.append(f"[{n}] “{shorten(quote, 60)}”: {outcome}")
+            continue
+        kept += 1
+        if outcome is not None:
+            check.good.setdefault(outcome.n, []).append(outcome)
+    # A number keeps its own verified quotes; it is re-pointed only when it has none.
+    check.moved = {n: m for n, m in check.moved.items() if n not in check.good and m in check.good}
+    check.dropped = len(draft.quotes) - kept
+    return check
+
+
+# --- gate 2: does the evidence back the claim? (the named checks) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One check's finding about one claim: ``ok``, or why not (``reason``, shown to the user)."""
+
+    check: str
+    ok: bool = True
+    reason: str | None = None
+
+    @classmethod
+    def fail(cls, check: str, reason: str) -> Verdict:
+        return cls(check, ok=False, reason=reason)
+
+
+@dataclass(frozen=True)
+class Backing:
+    """A claim's figures and content words, and those of the evidence cited for it."""
+
+    figures: frozenset[str]  # in the claim
+    words: frozenset[str]  # content words of the claim (stems)
+    quote_figures: frozenset[str]  # in the quoted text the model pointed at
+    title_figures: frozenset[str]  # in the titles of the cited statements
+    date_figures: frozenset[str]  # a claim may take from the statements' dates
+    quote_words: frozenset[str]
+    title_words: frozenset[str]
+    question_words: frozenset[str]
+    min_shared: int = 1  # content words the claim must share with the evidence
+
+    @classmethod
+    def of(cls, claim: str, quote: str, question: str, title: str = "", dates: Iterable[str | None] = (),
+           min_shared: int = 1) -> Backing:
+        return cls(
+            figures=frozenset(_numbers(claim)),
+            words=frozenset(_stems(_strip_markers(claim))),
+            quote_figures=frozenset(_numbers(quote)),
+            title_figures=frozenset(_numbers(title)),
+            date_figures=frozenset(x for d in dates for x in _date_numbers(d, claim)),
+            quote_words=frozenset(_stems(quote)),
+            title_words=frozenset(_stems(title)),
+            question_words=frozenset(_stems(question)),
+            min_shared=min_shared,
+        )
+
+    @property
+    def quoted_figures(self) -> frozenset[str]:
+        return self.quote_figures | self.title_figures
+
+
+def figures_are_quoted(b: Backing) -> Verdict:
+    """Every figure of the claim is in a quote, a cited statement's title, or its date."""
+    missing = sorted(b.figures - b.quoted_figures - b.date_figures)
+    if missing:
+        return Verdict.fail("figures_are_quoted", f"figure {', '.join(missing)} is not in the cited quote")
+    return Verdict("figures_are_quoted")
+
+
+def shares_wording(b: Backing) -> Verdict:
+    """The claim shares content words with the quotes or titles (``min_shared`` of them)."""
+    # A claim the model left unmarked needs two: one shared place name lets a dateline ("Washington, D.C.")
+    # "back" "the memorandum was signed in Washington".
+    shared = b.words & (b.quote_words | b.title_words)
+    if b.words and len(shared) < min(b.min_shared, len(b.words)):
+        return Verdict.fail("shares_wording", "shares no wording with the cited quote")
+    return Verdict("shares_wording")
+
+
+def shares_enough_wording(b: Backing) -> Verdict:
+    """A claim of four or more content words shares at least two with the quotes themselves."""
+    if len(b.words) >= 4 and len(b.words & b.quote_words) < 2:
+        return Verdict.fail("shares_enough_wording", "shares too little wording with the quote")
+    return Verdict("shares_enough_wording")
+
+
+def figure_only_claim_is_quoted(b: Backing) -> Verdict:
+    """A claim made only of figures has one of them in a quote or title, not only in the date."""
+    if not b.words and b.figures and not b.figures & b.quoted_figures:
+        return Verdict.fail("figure_only_claim_is_quoted",
+                            f"figure {', '.join(sorted(b.figures))} is not in the cited quote")
+    return Verdict("figure_only_claim_is_quoted")
+
+
+def bare_figure_is_on_topic(b: Backing) -> Verdict:
+    """A bare figure found in the title only: the quote must at least be about what was asked."""
+    # not a signature line ("Antony J. Blinken, Secretary of State") under a "$150 Million …" title
+    if b.figures and len(b.words) <= 2 and not b.figures & b.quote_figures and not b.question_words & b.quote_words:
+        return Verdict.fail("bare_figure_is_on_topic", "the cited quote is not about what was asked")
+    return Verdict("bare_figure_is_on_topic")
+
+
+def bare_answer_is_on_topic(b: Backing) -> Verdict:
+    """A bare "Yes"/"No" (no content word, no figure) needs a quote sharing two words with the question."""
+    if not b.words and not b.figures and len(b.question_words & b.quote_words) < 2:
+        return Verdict.fail("bare_answer_is_on_topic", "the cited quote is not about what was asked")
+    return Verdict("bare_answer_is_on_topic")
+
+
+Check = Callable[[Backing], Verdict]
+
+# In order: the first failing check is the reason shown.
+CHECKS: tuple[Check, ...] = (
+    figures_are_quoted,
+    shares_wording,
+    shares_enough_wording,
+    figure_only_claim_is_quoted,
+    bare_figure_is_on_topic,
+    bare_answer_is_on_topic,
+)
+
+
+def backs(claim: str, evidence: Sequence[VerifiedQuote], passages: list[Passage], question: str,
+          min_shared: int = 1) -> Verdict:
+    """Do the quotes back the claim? The first failing check, else an ok verdict."""
+    ns = {v.n for v in evidence}
+    backing = Backing.of(
+        claim,
+        quote=" ".join(v.basis for v in evidence),
+        question=question,
+        title=" ".join(passages[n - 1].title for n in ns),
+        dates=[passages[n - 1].date for n in ns],
+        min_shared=min_shared,
+    )
+    for check in CHECKS:
+        verdict = check(backing)
+        if not verdict.ok:
+            return verdict
+    return Verdict("backs")
+
+
+def backing_sentence(claim: str, n: int, passages: list[Passage], get_text: GetText,
+                     question: str) -> VerifiedQuote | None:
+    """The sentence of passage ``n`` that most clearly backs ``claim`` (for a marker without a quote).
+
+    Strict on purpose, since the model did not point at it: every figure of the claim is in it and it
+    shares at least two content words and 40% of the claim's content words.
+    """
+    p = passages[n - 1]
+    full = get_text(p.doc_id)
+    if full is None or not 0 <= p.start < p.end <= len(full):
+        return None
+    words = _stems(claim)
+    best: tuple[int, VerifiedQuote] | None = None
+    for s, e in sentences.cached_spans(full):
+        if s >= p.end or e <= p.start:
+            continue
+        v = VerifiedQuote(n, s, e, full[s:e])
+        if _word_count(v.quote) < 3 or injection.flag_in(full, s, e) is not None:
+            continue
+        shared = len(words & _stems(v.quote))
+        if shared < max(2, 0.4 * len(words)) or not backs(claim, [v], passages, question).ok:
+            continue
+        if best is None or shared > best[0]:
+            best = (shared, v)
+    return best[1] if best else None
+
+
+# --- the draft as a whole ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Nothing verifiable was left: ``reason`` for the user, ``dropped`` quotes that failed verification."""
+
+    reason: str
+    dropped: int = 0
+
+
+@dataclass
+class _Claims:
+    """The answer's sentences, checked one by one against the verified quotes."""
+
+    check: QuoteCheck
+    quoted: set[int]  # passage numbers the model gave a quote for
+    passages: list[Passage]
+    get_text: GetText
+    question: str
+    shown: list[str] = field(default_factory=list)  # the sentences of the answer, as shown
+    unsupported: list[str] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)  # passage numbers cited by a supported claim
+    claims: int = 0
+
+    def add(self, sentence: str) -> None:
+        if self.check.moved:
+            sentence = _MARKER.sub(partial(_repoint, moved=self.check.moved), sentence)
+        cited = list(dict.fromkeys(_markers(sentence)))
+        plain = _strip_markers(sentence)
+        if not cited and says_refusal(sentence):
+            self.shown.append(plain)
+            return
+        if not plain or not (_WORD.search(plain) or _NUMBER.search(plain)):
+            return
+        self.claims += 1
+        good = self.check.good
+        for n in cited:
+            # a marker the model gave no quote for: the passage sentence that backs the claim, if any
+            if n not in good and n not in self.quoted and 1 <= n <= len(self.passages):
+                found = backing_sentence(plain, n, self.passages, self.get_text, self.question)
+                if found is not None:
+                    good[n] = [found]
+        if not cited:
+            # a claim the model left unmarked: attach a verified quote that clearly backs it
+            cited = [n for n, vs in good.items() if backs(plain, vs, self.passages, self.question, min_shared=2).ok]
+            sentence = _add_markers(plain, cited)
+        evidence = [v for n in cited for v in good.get(n, [])]
+        verdict = (backs(sentence, evidence, self.passages, self.question) if evidence
+                   else Verdict.fail("cited", "no verified citation"))
+        if verdict.ok:
+            valid = [n for n in cited if n in good]
+            self.used.update(valid)
+            # drop markers that point nowhere; keep the ones that were verified
+            kept = _MARKER.sub(partial(_keep_markers, valid=frozenset(valid)), sentence)
+            self.shown.append(re.sub(r"\s+([.,;:!?])", r"\1", kept).strip())
+            return
+        self.unsupported.append(plain)
+        self.shown.append(plain)
+        if cited:
+            self.check.rejected.append(f"“{shorten(plain, 60)}”: {verdict.reason}")
+
+
+def _citations(claims: _Claims) -> list[Citation]:
+    """The verified quotes of the passages supported claims cite, through the final exact-span gate."""
+    out: list[Citation] = []
+    for n in sorted(claims.used):
+        p = claims.passages[n - 1]
+        for v in claims.check.good[n]:
+            c = Citation(
+                n=n, doc_id=p.doc_id, title=p.title, source=p.source, date=p.date, url=p.url,
+                quote=v.quote, start=v.start, end=v.end,
+            )
+            if verify_citation(c, claims.get_text(p.doc_id)):  # the final gate, same as the extractive path
+                out.append(c)
+    return out
+
+
+def _without_citations(draft: Proposal, claims: _Claims, backend: str) -> Answer | Rejected:
+    """No citation survived: the model's refusal if it refused, else why nothing could be verified."""
+    if draft.refused or (says_refusal(draft.answer) and not claims.unsupported):
+        text = " ".join(s for s in claims.shown if says_refusal(s)) or f"{REFUSAL_PREFIX} that."
+        return Answer(question=claims.question, text=text, refused=True, passages=claims.passages, backend=backend)
+    unsupported = claims.unsupported
+    detail = "; ".join(claims.check.rejected[:3]) or (
+        f"no quote backs “{shorten(unsupported[0], 60)}”" if unsupported else "the answer cites no passage"
+    )
+    return Rejected(f"the generated answer had no verifiable citation ({detail})", dropped=claims.check.dropped)
+
+
+def verify_draft(draft: Proposal, question: str, passages: list[Passage], get_text: GetText,
+                 backend: str) -> Answer | Rejected:
+    """Keep only what the passages back; ``Rejected`` if nothing verifiable is left."""
+    check = verify_quotes(draft, passages, get_text)
+    claims = _Claims(check, {n for n, _ in draft.quotes}, passages, get_text, question)
+    for sentence in claim_sentences(draft.answer):
+        claims.add(sentence)
+    citations = _citations(claims)
+    if not citations:
+        return _without_citations(draft, claims, backend)
+    notice = None
+    if check.rejected:
+        notice = f"{len(check.rejected)} citation check(s) failed and were dropped: " + "; ".join(check.rejected[:3])
+    supported = claims.claims - len(claims.unsupported)
+    return Answer(
+        question=question,
+        text=" ".join(claims.shown),
+        citations=citations,
+        passages=passages,
+        backend=backend,
+        notice=notice,
+        unsupported_sentences=claims.unsupported,
+        rejected_citations=check.dropped,
+        support=supported / claims.claims if claims.claims else 0.0,
+    )
