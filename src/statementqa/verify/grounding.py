@@ -26,7 +26,7 @@ from typing import Protocol
 from statementqa import injection, sentences
 from statementqa.answering.compose import REFUSAL_PREFIX, says_refusal
 from statementqa.models import Answer, Citation, Passage
-from statementqa.textutil import shorten
+from statementqa.textutil import MONTH_NAME, shorten, term_set, words
 from statementqa.verify.quotes import locate_quote, verify_citation
 
 GetText = Callable[[str], str | None]
@@ -46,41 +46,26 @@ class Proposal(Protocol):
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
-_STOP = frozenset(
-    """a an and are as at be been but by can could did do does for from had has have he her his how i if in
-    into is it its it's me more most my no not of on or our over said says she so such than that the their
-    them then there these they this those to under up us was we were what when where which while who whom
-    why will with would you your also about after again all any before between both each few further
-    here just only other own same some very yes statement statements indexed""".split()
-)
-_ABBREV = re.compile(
-    r"(?:\b(?:[A-Z]\.){1,3}[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|etc|Gen|Sen|Rep|Gov|Amb|Prof|Co|Inc|Ltd"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|incl)\.)$"
-)
-_MONTHS = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
-    re.IGNORECASE,
-)
+# Words every answer about statements uses ("The statement says …", "Yes."): not evidence of anything.
+_ANSWER_WORDS = frozenset({"yes", "statement", "index"})  # stems (textutil.terms): "statements", "indexed"
+_MONTH = re.compile(rf"\b{MONTH_NAME}\b", re.IGNORECASE)
+_MARKERS_AHEAD = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 
 
 def claim_sentences(text: str) -> list[str]:
-    """Claims of an answer: sentences (with the markers that follow them) and separate lines."""
+    """Claims of an answer: its sentences, cut by the one splitter quotes are cut with (``sentences``), each
+    with the ``[n]`` markers that follow it ("… in Prague. [2]"); a line is never part of another's claim."""
     out: list[str] = []
     for line in text.splitlines():
-        start = 0
-        for m in re.finditer(r"[.!?][\"”’')]*((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)(?=\s+\S|\s*$)", line):
-            head = line[start : m.start() + 1].rstrip()
-            if _ABBREV.search(head) and not m.group(1):
-                continue
-            nxt = line[m.end() :].lstrip()[:1]
-            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"“'‘([" or m.group(1)):
-                continue
-            out.append(line[start : m.end()].strip())
-            start = m.end()
-        if line[start:].strip():
-            out.append(line[start:].strip())
+        spans: list[tuple[int, int]] = []
+        for s, e in sentences.sentence_spans(line, min_length=0):  # "Yes [1]." is a claim of its own
+            ahead = _MARKERS_AHEAD.match(line, s)
+            if ahead and spans:  # markers that open a sentence close the one before
+                spans[-1] = (spans[-1][0], ahead.end())
+                s = ahead.end()
+            if line[s:e].strip():
+                spans.append((s, e))
+        out.extend(line[s:e].strip() for s, e in spans)
     return [s for s in out if s]
 
 
@@ -122,11 +107,13 @@ def _numbers(text: str) -> set[str]:
 
 
 def _stems(text: str) -> set[str]:
-    return {w.lower()[:5] for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _STOP}
+    """Content words of a text: its terms (``textutil.terms``: accents folded, stop words dropped, stemmed)
+    with letters only and more than two letters, minus the words every answer uses."""
+    return {t for t in term_set(text) if len(t) > 2 and t.isalpha()} - _ANSWER_WORDS
 
 
 def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(words(text))
 
 
 def _date_numbers(date: str | None, claim: str) -> set[str]:
@@ -134,7 +121,7 @@ def _date_numbers(date: str | None, claim: str) -> set[str]:
     parts = [str(int(x)) for x in re.findall(r"\d+", date or "")]
     if not parts:
         return set()
-    return set(parts) if _MONTHS.search(claim) else {parts[0]}
+    return set(parts) if _MONTH.search(claim) else {parts[0]}
 
 
 # --- gate 1: quotes that are verbatim spans of the passage they cite ---------------------------------
@@ -443,7 +430,7 @@ class _Claims:
         if not cited and says_refusal(sentence):
             self.shown.append(plain)
             return
-        if not plain or not (_WORD.search(plain) or _NUMBER.search(plain)):
+        if not plain or not words(plain):  # markers or punctuation only
             return
         self.claims += 1
         good = self.check.good
