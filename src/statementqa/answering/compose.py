@@ -16,7 +16,7 @@ REFUSAL_PREFIX = "The indexed statements do not say"
 # A text that says the statements do not hold the answer: our own wording, or a model's ("the passages do not
 # mention …", "no information"). Used on generated text, where the wording is not ours.
 _SAYS_REFUSAL = re.compile(
-    r"(indexed statements do not say"
+    rf"({re.escape(REFUSAL_PREFIX)}"
     r"|do(?:es)? not (?:say|state|mention|specify|address|contain|provide|indicate)"
     r"|don't (?:say|state|mention)|doesn't (?:say|state|mention)|no (?:information|mention)"
     r"|not (?:stated|mentioned|specified|provided) in)",

@@ -31,7 +31,7 @@ import openai
 from statementqa.answering.compose import REFUSAL_PREFIX
 from statementqa.config import Settings
 from statementqa.llm.reply import ANSWER_SCHEMA, AnswerTextStream
-from statementqa.textutil import shorten as _short
+from statementqa.textutil import shorten
 
 log = logging.getLogger(__name__)
 
@@ -228,14 +228,14 @@ def _describe(err: Exception, settings: Settings) -> str:
     if isinstance(err, openai.RateLimitError):
         return "429 Too Many Requests: the LLM server is rate-limiting; try again later"
     if isinstance(err, openai.APIStatusError):
-        detail = _short(_server_message(err))
+        detail = shorten(_server_message(err))
         if _is_context_error(detail):
             return (
                 "the question and passages exceed the model's context window "
                 f"(lower STATEMENTQA_TOP_K or set STATEMENTQA_LLM_CONTEXT_WINDOW): {detail}"
             )
         return f"LLM server error {err.status_code}: {detail}"
-    return f"LLM request failed: {_short(str(err))}"
+    return f"LLM request failed: {shorten(str(err))}"
 
 
 def _server_message(err: openai.APIStatusError) -> str:
@@ -311,7 +311,7 @@ def _run(
                     raise LLMError(_describe(err, settings)) from err
                 if param_fixes_left and call.drop_rejected(err.message):
                     param_fixes_left -= 1
-                    log.info("LLM server rejected a parameter; adapting: %s", _short(err.message))
+                    log.info("LLM server rejected a parameter; adapting: %s", shorten(err.message))
                     continue
             outcome: Exception = _classify(err, settings)
         except _Retry as retry:
