@@ -40,10 +40,7 @@ _WORD_START = re.compile(r"\S+")
 _TITLE_END = re.compile(
     r"\b(?:Mr|Mrs|Ms|Mx|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Amb|Prof|Hon|Rev|Sgt|Capt|Maj|Adm|Cmdr|Pres|Supt|Insp)\.$"
 )
-_INITIALISM_END = re.compile(
-    r"(?:\b(?:[A-Z]\.){2,}|\b(?:Jr|Sr|No|Nos|Art|Sec|Ch|Vol|[Aa]pprox|incl|vs|etc|Co|Ltd"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"  # "in Jan. 2025", "Acme Co. said"
-)
+_INITIALISM_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Jr|Sr|No|Nos|Art|Sec|Ch|Vol|approx|incl|vs|etc)\.)$")
 _STARTERS = frozenset(
     """The This That These Those We I He She It They You Our My His Her Its Their In On At As But And Or So Yet
     Today Yesterday Tomorrow Tonight A An There Here When While If After Before During For With Without Under

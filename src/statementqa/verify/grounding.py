@@ -4,7 +4,7 @@ Why this is its own module: a model writes fluent answers but may invent figures
 passage or obey text planted in a statement. So the model only *proposes* an answer, ``[n]`` markers and,
 per citation, the exact sentence it relied on. Two gates then decide what is shown:
 
-1. ``verify_quotes``: a quote is kept only if it is a verbatim span of passage ``n`` (``quotes.locate_quote``),
+1. ``quotes.verify_quotes``: a quote is kept only if it is a verbatim span of passage ``n`` (``locate_quote``),
    widened to whole sentences, long enough to say something, and not an instruction planted in the statement.
 2. ``backs``: each sentence of the answer (a claim) is kept as supported only if the quotes it cites back it.
    The rules are the named checks in ``CHECKS``; each returns a ``Verdict`` and can be tested on its own.
@@ -27,11 +27,7 @@ from statementqa import injection, sentences
 from statementqa.answering.compose import REFUSAL_PREFIX, says_refusal
 from statementqa.models import Answer, Citation, Passage
 from statementqa.textutil import MONTH_NAME, shorten, term_set, words
-from statementqa.verify.quotes import locate_quote, verify_citation
-
-GetText = Callable[[str], str | None]
-
-_MIN_QUOTE_CHARS = 8
+from statementqa.verify.quotes import GetText, QuoteCheck, VerifiedQuote, verify_citation, verify_quotes
 
 
 class Proposal(Protocol):
@@ -122,122 +118,6 @@ def _date_numbers(date: str | None, claim: str) -> set[str]:
     if not parts:
         return set()
     return set(parts) if _MONTH.search(claim) else {parts[0]}
-
-
-# --- gate 1: quotes that are verbatim spans of the passage they cite ---------------------------------
-
-
-@dataclass
-class VerifiedQuote:
-    """A verified citation: ``quote`` (shown) is the whole sentence(s) ``stored[start:end]``; ``basis`` is
-    the part the model pointed at, which the claim must be backed by (widening adds no evidence)."""
-
-    n: int
-    start: int  # in the full stored text
-    end: int
-    quote: str
-    basis: str = ""
-
-    def __post_init__(self) -> None:
-        self.basis = self.basis or self.quote
-
-
-@dataclass
-class QuoteCheck:
-    """The outcome of checking a draft's quotes."""
-
-    good: dict[int, list[VerifiedQuote]] = field(default_factory=dict)  # verified quotes by passage number
-    rejected: list[str] = field(default_factory=list)  # why each failed check failed (shown in the notice)
-    moved: dict[int, int] = field(default_factory=dict)  # marker re-pointed: [n] whose quote is in passage m
-    dropped: int = 0  # quotes that did not verify
-
-
-class _Located:
-    """Where quotes occur in the stored texts of the passages (each text fetched once)."""
-
-    def __init__(self, passages: list[Passage], get_text: GetText) -> None:
-        self.passages = passages
-        self._get_text = get_text
-        self._texts: dict[str, str | None] = {}
-
-    def text(self, n: int) -> str | None:
-        doc_id = self.passages[n - 1].doc_id
-        if doc_id not in self._texts:
-            self._texts[doc_id] = self._get_text(doc_id)
-        return self._texts[doc_id]
-
-    def span(self, quote: str, n: int) -> tuple[int, int] | None:
-        p, full = self.passages[n - 1], self.text(n)
-        if full is None or not 0 <= p.start < p.end <= len(full):
-            return None
-        span = locate_quote(quote, full[p.start : p.end])
-        return (p.start + span[0], p.start + span[1]) if span else None
-
-    def find(self, quote: str, n: int, check: QuoteCheck) -> tuple[int, tuple[int, int]] | str:
-        """(passage number, span) of a quote cited as [n]: in passage n, or else in exactly one other passage
-        (small models often mis-number; the marker is then re-pointed); else why it was not found."""
-        found = self.span(quote, n)
-        if found is not None:
-            return n, found
-        elsewhere = [m for m in range(1, len(self.passages) + 1) if m != n and self.span(quote, m)]
-        if len(elsewhere) != 1:
-            return "found in several other passages" if elsewhere else "not found in any passage"
-        target = elsewhere[0]
-        found = self.span(quote, target)
-        assert found is not None
-        check.moved[n] = target
-        check.rejected.append(f"[{n}] “{shorten(quote, 60)}”: found in passage {target}, not {n}; "
-                              f"re-pointed to [{target}]")
-        return target, found
-
-
-def _check_quote(n: int, quote: str, located: _Located, check: QuoteCheck) -> VerifiedQuote | str | None:
-    """The verified quote for ``(n, quote)``; a reason if it fails; None if it repeats one already kept."""
-    passages = located.passages
-    if not 1 <= n <= len(passages):
-        return f"citation number out of range (1–{len(passages)})"
-    if located.text(n) is None:
-        return f"statement {passages[n - 1].doc_id} is no longer in the index"
-    where = located.find(quote, n, check)
-    if isinstance(where, str):
-        return where
-    target, found = where
-    full = located.text(target) or ""
-    basis = full[found[0] : found[1]]
-    if len(basis) < _MIN_QUOTE_CHARS or _word_count(basis) < 2:
-        return "too short to support a claim"
-    # A quote is shown as whole sentences of the source: one located inside a sentence ("…900 new
-    # mining licences") is shown with the rest of it ("…only if parliament passes the law").
-    start, end = sentences.enclosing(full, *found)
-    planted = injection.flag_in(full, start, end)
-    if planted is not None:
-        return f"an instruction embedded in the statement, not evidence ({planted.why})"
-    same = [v for v in check.good.get(target, []) if v.start == start and v.end == end]
-    if same:  # the same span quoted twice is not a rejection either
-        same[0].basis += " " + basis
-        return None
-    return VerifiedQuote(target, start, end, full[start:end], basis)
-
-
-def verify_quotes(draft: Proposal, passages: list[Passage], get_text: GetText) -> QuoteCheck:
-    """Quotes that are verbatim spans of the passage they cite, by passage number; the rejections; the markers
-    to re-point (a real sentence cited under the wrong number is kept under the passage it is in, and the claim
-    must still pass ``backs``); and how many quotes were dropped."""
-    check = QuoteCheck()
-    located = _Located(passages, get_text)
-    kept = 0
-    for n, quote in draft.quotes:
-        outcome = _check_quote(n, quote, located, check)
-        if isinstance(outcome, str):
-            check.rejected.append(f"[{n}] “{shorten(quote, 60)}”: {outcome}")
-            continue
-        kept += 1
-        if outcome is not None:
-            check.good.setdefault(outcome.n, []).append(outcome)
-    # A number keeps its own verified quotes; it is re-pointed only when it has none.
-    check.moved = {n: m for n, m in check.moved.items() if n not in check.good and m in check.good}
-    check.dropped = len(draft.quotes) - kept
-    return check
 
 
 # --- gate 2: does the evidence back the claim? (the named checks) ------------------------------------
@@ -490,7 +370,7 @@ def _without_citations(draft: Proposal, claims: _Claims, backend: str) -> Answer
 def verify_draft(draft: Proposal, question: str, passages: list[Passage], get_text: GetText,
                  backend: str) -> Answer | Rejected:
     """Keep only what the passages back; ``Rejected`` if nothing verifiable is left."""
-    check = verify_quotes(draft, passages, get_text)
+    check = verify_quotes(draft.quotes, passages, get_text)
     claims = _Claims(check, {n for n, _ in draft.quotes}, passages, get_text, question)
     for sentence in claim_sentences(draft.answer):
         claims.add(sentence)
