@@ -102,7 +102,7 @@ def _numbers(text: str) -> set[str]:
     return out
 
 
-def _stems(text: str) -> set[str]:
+def _content_words(text: str) -> set[str]:
     """Content words of a text: its terms (``textutil.terms``: accents folded, stop words dropped, stemmed)
     with letters only and more than two letters, minus the words every answer uses."""
     return {t for t in term_set(text) if len(t) > 2 and t.isalpha()} - _ANSWER_WORDS
@@ -155,13 +155,13 @@ class Backing:
            min_shared: int = 1) -> Backing:
         return cls(
             figures=frozenset(_numbers(claim)),
-            words=frozenset(_stems(_strip_markers(claim))),
+            words=frozenset(_content_words(_strip_markers(claim))),
             quote_figures=frozenset(_numbers(quote)),
             title_figures=frozenset(_numbers(title)),
             date_figures=frozenset(x for d in dates for x in _date_numbers(d, claim)),
-            quote_words=frozenset(_stems(quote)),
-            title_words=frozenset(_stems(title)),
-            question_words=frozenset(_stems(question)),
+            quote_words=frozenset(_content_words(quote)),
+            title_words=frozenset(_content_words(title)),
+            question_words=frozenset(_content_words(question)),
             min_shared=min_shared,
         )
 
@@ -261,7 +261,7 @@ def backing_sentence(claim: str, n: int, passages: list[Passage], get_text: GetT
     full = get_text(p.doc_id)
     if full is None or not 0 <= p.start < p.end <= len(full):
         return None
-    words = _stems(claim)
+    words = _content_words(claim)
     best: tuple[int, VerifiedQuote] | None = None
     for s, e in sentences.cached_spans(full):
         if s >= p.end or e <= p.start:
@@ -269,7 +269,7 @@ def backing_sentence(claim: str, n: int, passages: list[Passage], get_text: GetT
         v = VerifiedQuote(n, s, e, full[s:e])
         if _word_count(v.quote) < 3 or injection.flag_in(full, s, e) is not None:
             continue
-        shared = len(words & _stems(v.quote))
+        shared = len(words & _content_words(v.quote))
         if shared < max(2, 0.4 * len(words)) or not backs(claim, [v], passages, question).ok:
             continue
         if best is None or shared > best[0]:
