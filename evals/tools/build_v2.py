@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from evals.tools.probe import check_question, load_corpus, print_result  # noqa: E402
-from statementqa.quotes import locate_quote  # noqa: E402
+from statementqa.verify.quotes import locate_quote  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 V2 = ROOT / "evals" / "v2"

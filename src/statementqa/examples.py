@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from statementqa.models import Answer, Document
-from statementqa.quotes import verify_citation
+from statementqa.verify.quotes import verify_citation
 
 log = logging.getLogger(__name__)
 

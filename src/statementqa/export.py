@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from statementqa.models import Answer, Citation, Document
-from statementqa.quotes import verify_citation
 from statementqa.render import safe_url
+from statementqa.verify.quotes import verify_citation
 
 FORMAT = "statementqa-conversation"
 FORMAT_VERSION = 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from statementqa.models import Answer, Citation, Document, FileResult, IndexStats, Passage
-from statementqa.quotes import verify_citation
+from statementqa.verify.quotes import verify_citation
 
 # Characters that are harmless in HTML but meaningful to the templating and math layers the
 # page passes content through (Gradio's HTML templates, KaTeX delimiters): encode them too.

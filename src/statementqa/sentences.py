@@ -107,7 +107,7 @@ def _units(text: str) -> list[tuple[int, int]]:
     return units
 
 
-def _punkt(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _punkt(text: str, start: int, end: int, min_length: int = _MIN_SENTENCE) -> list[tuple[int, int]]:
     """Punkt sentences of ``text[start:end]``, with abbreviation and short-piece splits undone."""
     out: list[tuple[int, int]] = []
     for s, e in globals_helper.punkt_tokenizer.span_tokenize(text[start:end]):
@@ -118,7 +118,7 @@ def _punkt(text: str, start: int, end: int) -> list[tuple[int, int]]:
             nxt = _WORD_START.match(text, s)
             first = nxt.group().strip("“\"‘'(") if nxt else ""
             glued = (
-                pe - ps < _MIN_SENTENCE
+                pe - ps < min_length
                 or text[s : s + 1].islower()
                 or bool(_TITLE_END.search(prev))
                 or (bool(_INITIALISM_END.search(prev)) and first not in _STARTERS)
@@ -127,21 +127,23 @@ def _punkt(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))
-    if len(out) > 1 and out[-1][1] - out[-1][0] < _MIN_SENTENCE:
+    if len(out) > 1 and out[-1][1] - out[-1][0] < min_length:
         last = out.pop()
         out[-1] = (out[-1][0], last[1])
     return out
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, min_length: int = _MIN_SENTENCE) -> list[tuple[int, int]]:
     """(start, end) of every sentence of ``text``, in order; ``text[start:end]`` is the sentence.
 
     Sentences run across soft line breaks and never across a paragraph break, list item, heading
-    or speaker turn; edges carry no whitespace.
+    or speaker turn; edges carry no whitespace. Pieces shorter than ``min_length`` are joined to a
+    neighbour: in a stored statement they are Punkt's over-splits ("Thank you."); in a generated answer
+    a short sentence ("Yes [1].") is a claim of its own, so the answer is split with ``min_length=0``.
     """
     spans: list[tuple[int, int]] = []
     for us, ue in _units(text):
-        for s, e in _punkt(text, us, ue):
+        for s, e in _punkt(text, us, ue, min_length):
             while s < e and text[s].isspace():
                 s += 1
             while e > s and text[e - 1].isspace():

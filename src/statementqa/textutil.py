@@ -32,6 +32,12 @@ STOPWORDS = frozenset(
 )
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters with "…"."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return _STEMMER.stem(word)
@@ -153,13 +159,13 @@ def spells_out(acronym: str, text: str) -> bool:
 
 # Typography that is not wording: curly, low and angle quotes, primes and backticks; hyphens, dashes and the
 # minus sign; the ellipsis character; the no-break space; invisible characters (soft hyphen, zero-width) go.
-_SINGLE_QUOTES = "'‘’‚‛′`´"
-_DOUBLE_QUOTES = '"“”„‟″«»'
-_DASHES = "-‐‑‒–—―−"
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+SINGLE_QUOTES = "'‘’‚‛′`´"
+DOUBLE_QUOTES = '"“”„‟″«»'
+DASHES = "-‐‑‒–—―−"
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 TYPOGRAPHY_FOLD: dict[int, str | None] = str.maketrans({
-    **dict.fromkeys(_SINGLE_QUOTES, "'"), **dict.fromkeys(_DOUBLE_QUOTES, '"'), **dict.fromkeys(_DASHES, "-"),
-    "…": "...", "\u00a0": " ", **dict.fromkeys(_INVISIBLE, None),
+    **dict.fromkeys(SINGLE_QUOTES, "'"), **dict.fromkeys(DOUBLE_QUOTES, '"'), **dict.fromkeys(DASHES, "-"),
+    "…": "...", "\u00a0": " ", **dict.fromkeys(INVISIBLE, None),
 })
 
 
@@ -172,7 +178,7 @@ def fold_for_matching(text: str) -> str:
     """Typography folded, accents stripped, lower-cased, whitespace collapsed: the form in which an expected
     answer is looked for in a given one ("Lipavský’s" and "lipavsky's" are the same words).
 
-    Not for stored text: quotes are verified against the exact stored characters (statementqa.quotes).
+    Not for stored text: quotes are verified against the exact stored characters (statementqa.verify.quotes).
     """
     return re.sub(r"\s+", " ", strip_accents(fold_typography(text)).lower()).strip()
 

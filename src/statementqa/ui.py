@@ -35,7 +35,6 @@ from statementqa import export
 from statementqa.config import Settings
 from statementqa.filters import UserInputError
 from statementqa.models import Answer, Citation, Document, IndexStats, IngestSummary, Passage
-from statementqa.quotes import verify_citation
 from statementqa.render import (
     VIEWER_EMPTY,
     UploadOutcome,
@@ -52,6 +51,7 @@ from statementqa.render import (
     upload_results_html,
 )
 from statementqa.timeline import Timeline, build_timeline
+from statementqa.verify.quotes import verify_citation
 
 log = logging.getLogger(__name__)
 

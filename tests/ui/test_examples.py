@@ -12,8 +12,8 @@ import pytest
 from statementqa import Index, open_index
 from statementqa.examples import CACHE_FILE, Example, build, cites_sentence, questions_from_sentence, sentences
 from statementqa.models import Answer
-from statementqa.quotes import verify_citation
 from statementqa.ui import App
+from statementqa.verify.quotes import verify_citation
 from tests.support import make_settings
 
 

@@ -13,7 +13,7 @@ from statementqa.answering.compose import REFUSAL_PREFIX, join, refusal
 from statementqa.answering.extractive import extractive_answer
 from statementqa.answering.followup import resolve_followup
 from statementqa.models import Answer
-from statementqa.quotes import keep_verified
+from statementqa.verify.quotes import keep_verified
 
 __all__ = ["REFUSAL_PREFIX", "extractive_answer", "finalize", "refusal", "resolve_followup"]
 

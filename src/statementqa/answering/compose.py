@@ -6,11 +6,27 @@ do not say …" means the statements were searched and hold no supported answer)
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from statementqa.models import Answer, Citation, Passage
 
 REFUSAL_PREFIX = "The indexed statements do not say"
+
+# A text that says the statements do not hold the answer: our own wording, or a model's ("the passages do not
+# mention …", "no information"). Used on generated text, where the wording is not ours.
+_SAYS_REFUSAL = re.compile(
+    rf"({re.escape(REFUSAL_PREFIX)}"
+    r"|do(?:es)? not (?:say|state|mention|specify|address|contain|provide|indicate)"
+    r"|don't (?:say|state|mention)|doesn't (?:say|state|mention)|no (?:information|mention)"
+    r"|not (?:stated|mentioned|specified|provided) in)",
+    re.IGNORECASE,
+)
+
+
+def says_refusal(text: str) -> bool:
+    """Does ``text`` say anywhere that the statements do not hold the answer, in our words or a model's?"""
+    return bool(_SAYS_REFUSAL.search(text))
 
 
 def format_date(iso: str | None) -> str:

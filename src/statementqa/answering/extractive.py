@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from statementqa import injection
 from statementqa.answering.claims import verdict
-from statementqa.answering.compose import attribution, format_date, join, quoted, refusal
+from statementqa.answering.compose import REFUSAL_PREFIX, attribution, format_date, join, quoted, refusal
 from statementqa.answering.evidence import Pair, build_pairs, part_features
 from statementqa.answering.kinds import KindRule, QuestionKind, classify, split_parts
 from statementqa.answering.scorer import Scorer
@@ -111,7 +111,7 @@ def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[str
     for i, part in enumerate(parts, 1):
         prefix = f"{i}) " if len(parts) > 1 else ""
         if not part.answered:
-            pieces.append(f"{prefix}The indexed statements do not say this (“{part.text}”).")
+            pieces.append(f"{prefix}{REFUSAL_PREFIX} this (“{part.text}”).")
             continue
         chunks: list[str] = []
         if part.lead:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statementqa.eval.fmt import one_line, pct, sec
+from statementqa.eval.fmt import pct, sec
 from statementqa.eval.metrics import Metrics, metric_names
 from statementqa.eval.report import load_report
+from statementqa.textutil import shorten
 
 _COMPARE_KEYS = metric_names("accuracy", "citation_precision", "citation_recall", "verbatim_quote_rate",
                              "gold_quote_support", "refusal_precision", "refusal_recall", "false_refusal_rate",
@@ -51,7 +52,7 @@ def compare_reports(a: Path, b: Path) -> str:
             continue
         if x.correct != y.correct:
             line = (f"- {qid} ({y.type}) {y.question}\n  - A: {'(refused) ' if x.refused else ''}"
-                    f"{one_line(x.answer, 160)}\n  - B: {'(refused) ' if y.refused else ''}{one_line(y.answer, 160)}")
+                    f"{shorten(x.answer, 160)}\n  - B: {'(refused) ' if y.refused else ''}{shorten(y.answer, 160)}")
             (fixed if y.correct else broken).append(line)
         elif x.answer != y.answer or x.gold_rank != y.gold_rank:
             other.append(f"- {qid}: answer or retrieval changed (gold rank {x.gold_rank} → {y.gold_rank}), "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 
@@ -23,7 +22,3 @@ def fmt_expected(expected: Sequence[str | list[str]]) -> str:
 def score(v: float | int | None) -> str:
     return "–" if v is None else f"{v:.2f}"
 
-
-def one_line(text: str, limit: int) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"

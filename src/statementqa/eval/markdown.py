@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from statementqa.eval.fmt import fmt_expected, one_line, pct, score, sec
+from statementqa.eval.fmt import fmt_expected, pct, score, sec
 from statementqa.eval.metrics import Metrics, metric_names
+from statementqa.textutil import shorten
 
 if TYPE_CHECKING:
     from statementqa.eval.report import EvalReport
@@ -144,8 +145,8 @@ def _failure_lines(report: EvalReport, max_failures: int) -> list[str]:
             f"### {r.id} ({r.type}{', ' + r.split if r.split else ''}) — {r.question}",
             "",
             f"- Expected: {fmt_expected(r.expected)}; gold: {', '.join(r.gold_ids) or '–'}",
-            *[f"- Gold quote: “{one_line(g, 300)}”" for g in r.gold_quotes[:2]],
-            f"- Given: {given}{one_line(r.answer, 400)}",
+            *[f"- Gold quote: “{shorten(g, 300)}”" for g in r.gold_quotes[:2]],
+            f"- Given: {given}{shorten(r.answer, 400)}",
             f"- Gold statement rank in retrieval: {r.gold_rank or 'not in top 10'}" if r.gold_ids else
             "- (unanswerable: the answer should have been a refusal)",
         ]
@@ -153,7 +154,7 @@ def _failure_lines(report: EvalReport, max_failures: int) -> list[str]:
             lines.append(f"- Error: {r.error}")
         for c in r.citations:
             flag = "" if c.verbatim else " **NOT VERBATIM**"
-            lines.append(f"  - [{c.doc_id}] “{one_line(c.quote, 200)}”{flag}")
+            lines.append(f"  - [{c.doc_id}] “{shorten(c.quote, 200)}”{flag}")
         lines.append("")
     return lines
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from statementqa.eval.matching import answer_correct
 from statementqa.eval.questions import EvalQuestion
 from statementqa.models import Answer, Passage
-from statementqa.quotes import verify_citation
+from statementqa.verify.quotes import verify_citation
 
 
 def spans_of(quote: str, text: str) -> list[tuple[int, int]]:

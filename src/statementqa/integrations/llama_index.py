@@ -30,7 +30,7 @@ from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle
 
 from statementqa.api import Index, open_index
 from statementqa.models import Answer, Citation, Passage
-from statementqa.quotes import verify_citation
+from statementqa.verify.quotes import verify_citation
 
 DateLike = str | date | None
 
