@@ -129,7 +129,7 @@ def _print_answer(ans: Answer) -> None:
         where = f" <{c.url}>" if c.url else ""
         typer.echo(f"\n[{c.n}] {c.title} — {c.source}, {c.date or 'undated'}{where}\n    "
                    f"chars {c.start}-{c.end} of {c.doc_id}: {c.quote}")
-    typer.echo(f"\n(answered by: {ans.backend})")
+    typer.echo(f"\n(answered by: {ans.backend.label})")
 
 
 @app.command()

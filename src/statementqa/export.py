@@ -128,7 +128,7 @@ def answer_markdown(answer: Answer, lookup: DocumentLookup | None = None, access
         lines.append("")
     if answer.notice:
         lines += [f"*Note: {md_escape(answer.notice)}*", ""]
-    lines += [f"*Answered by {md_escape(answer.backend)}.*", ""]
+    lines += [f"*Answered by {md_escape(answer.backend.label)}.*", ""]
     return "\n".join(lines)
 
 

@@ -6,7 +6,9 @@ evals; one validated shape keeps the stages from reaching into each other's inte
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Document(BaseModel):
@@ -68,6 +70,33 @@ class Citation(BaseModel):
     end: int
 
 
+class Engine(StrEnum):
+    """Which path wrote an answer's text."""
+
+    EXTRACTIVE = "extractive"  # the offline reader: quoted sentences and a typed lead taken from them
+    LLM = "llm"  # a generated answer whose quotes passed verification
+
+
+class Backend(BaseModel):
+    """Who answered: the engine, and the model for generated answers. Code reads ``engine``; people read
+    ``label`` ("extractive", "llm:gpt-4o-mini")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    engine: Engine = Engine.EXTRACTIVE
+    model: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"llm:{self.model}" if self.engine == Engine.LLM else self.engine.value
+
+    def __str__(self) -> str:
+        return self.label
+
+
+EXTRACTIVE = Backend()
+
+
 class Answer(BaseModel):
     """What every backend returns; the UI, CLI and evals read only this."""
 
@@ -76,12 +105,15 @@ class Answer(BaseModel):
     refused: bool = False
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
-    backend: str = "extractive"
+    backend: Backend = EXTRACTIVE
     notice: str | None = None  # e.g. why an LLM answer fell back to extractive
     unsupported_sentences: list[str] = Field(default_factory=list)
     rejected_citations: int = 0  # generated quotes dropped by verification (not in the passage, number out of range…)
     fallback: str | None = None  # why a generated answer was replaced by the extractive one
-    support: float = 0.0  # the score the refusal threshold is compared with
+    # The reader's calibrated probability that the answer is right, the score its refusal threshold is compared
+    # with; None when no such probability exists (a generated answer: see ``grounded``).
+    support: float | None = None
+    grounded: float | None = None  # generated answers: the share of their sentences a verified quote backs
     seconds: float = 0.0
 
 

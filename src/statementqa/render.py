@@ -167,7 +167,7 @@ def answer_html(answer: Answer, turn: int) -> str:
         parts.append(f'<div class="sqa-unsupported">Not supported by any verified quote:<ul>{items}</ul></div>')
     if answer.notice:
         parts.append(f'<div class="sqa-notice">{esc(answer.notice)}</div>')
-    parts.append(f'<div class="sqa-meta">{esc(answer.backend)} · {answer.seconds:.1f} s</div>')
+    parts.append(f'<div class="sqa-meta">{esc(answer.backend.label)} · {answer.seconds:.1f} s</div>')
     cls = "sqa-answer sqa-refused" if answer.refused else "sqa-answer"
     return f'<div class="{cls}">' + "".join(parts) + "</div>"
 
@@ -370,7 +370,7 @@ def answer_plain_text(answer: Answer) -> str:
         lines += [f"- {u}" for u in answer.unsupported_sentences]
     if answer.notice:
         lines += ["", f"Note: {answer.notice}"]
-    lines += ["", f"Answered by: {answer.backend}"]
+    lines += ["", f"Answered by: {answer.backend.label}"]
     return "\n".join(lines)
 
 

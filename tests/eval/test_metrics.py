@@ -10,8 +10,10 @@ from pydantic import ValidationError
 
 from statementqa.eval import JudgeMetrics, Metrics, aggregate, baseline_path, load_report, percentile, score_answer
 from statementqa.eval.metrics import metric_names
-from statementqa.models import Answer
+from statementqa.models import EXTRACTIVE, Answer, Backend, Engine
 from tests.eval.cases import DOC, cite, passage, question
+
+LLM_M = Backend(engine=Engine.LLM, model="m")  # a generated answer's backend
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -28,9 +30,9 @@ def test_a_quote_not_matching_the_stored_text_lowers_the_verbatim_rate() -> None
 
 def test_generator_record_counts_kept_answers_fallbacks_and_rejected_quotes() -> None:
     start = DOC.index("17th")
-    kept = Answer(question="q", text="17 [1]. Also 3% of GDP.", backend="llm:m", rejected_citations=1,
+    kept = Answer(question="q", text="17 [1]. Also 3% of GDP.", backend=LLM_M, rejected_citations=1,
                   unsupported_sentences=["Also 3% of GDP."], citations=[cite("seed", start, start + 30)])
-    fell_back = Answer(question="q", text="The 17th.", backend="extractive", rejected_citations=2,
+    fell_back = Answer(question="q", text="The 17th.", backend=EXTRACTIVE, rejected_citations=2,
                        fallback="the generated answer had no verifiable citation",
                        citations=[cite("seed", start, start + 30)])
     results = [score_answer(question(), a, {"seed": DOC}, [passage("seed")], 1.0) for a in (kept, fell_back)]

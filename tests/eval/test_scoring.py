@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from statementqa.eval import is_generated, score_answer
-from statementqa.models import Answer
+from statementqa.eval import QuestionResult, is_generated, score_answer
+from statementqa.models import Answer, Backend, Engine
 from tests.eval.cases import DOC, cite, passage, question
 
 
@@ -37,5 +37,17 @@ def test_refusals_score_right_on_unanswerable_and_wrong_on_answerable() -> None:
     assert results[0].citation_recall is None  # unanswerable: no citation metrics
 
 
-def test_a_generated_answer_is_told_apart_by_its_backend_in_one_place() -> None:
+def test_a_generated_answer_is_told_apart_by_its_typed_backend() -> None:
+    q = question()
+    generated = score_answer(q, Answer(question="q", text="The 17th.", backend=Backend(engine=Engine.LLM, model="m")),
+                             {}, [], 0.1)
+    offline = score_answer(q, Answer(question="q", text="The 17th."), {}, [], 0.1)
+    assert generated.generated and generated.backend == "llm:m"
+    assert not offline.generated and offline.backend == "extractive"
+
+
+def test_a_report_row_written_before_the_flag_is_read_from_its_label() -> None:
     assert is_generated("llm:gpt-4o-mini") and not is_generated("extractive") and not is_generated("")
+    old = {"id": "q1", "type": "numeric", "question": "q", "backend": "llm:gpt-4o-mini"}
+    assert QuestionResult.model_validate(old).generated
+    assert not QuestionResult.model_validate({**old, "backend": "extractive"}).generated

@@ -12,7 +12,7 @@ import pytest
 
 from statementqa.config import Settings
 from statementqa.llm import WITHHELD, LLMError, generate_answer
-from statementqa.models import Answer, Passage
+from statementqa.models import Answer, Backend, Engine, Passage
 from tests.llm.fake_openai import FakeOpenAI, Reply
 from tests.llm.passages import Corpus
 from tests.support import PLANTED, planted_statement
@@ -49,7 +49,7 @@ def test_good_answer_is_direct_cited_and_verified(fake_openai: FakeOpenAI, llm_s
 
     assert answer.text == GOOD
     assert not answer.refused and answer.unsupported_sentences == [] and answer.notice is None
-    assert answer.backend == "llm:fake-model"
+    assert answer.backend == Backend(engine=Engine.LLM, model="fake-model")
     assert [c.n for c in answer.citations] == [1]
     assert answer.citations[0].quote == SEVENTEEN_SENTENCE
     assert answer.citations[0].date == "2024-05-30"
@@ -233,7 +233,7 @@ def test_refusal_is_returned_as_refusal(fake_openai, llm_settings, corpus):
     answer = ask(corpus, llm_settings)
 
     assert answer.refused and answer.text == text and answer.citations == []
-    assert answer.backend == "llm:fake-model"
+    assert answer.backend == Backend(engine=Engine.LLM, model="fake-model")
 
 
 def test_plain_text_refusal_without_json_is_understood(fake_openai, llm_settings, corpus):

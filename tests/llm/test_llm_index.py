@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from statementqa import Answer, Index, open_index
+from statementqa.models import Backend, Engine
 from tests.llm.fake_openai import FakeOpenAI, Reply, llm_settings_for
 from tests.support import PLANTED, SEEDS, make_settings, planted_statement
 
@@ -49,7 +50,7 @@ def test_index_answer_uses_the_llm_and_verifies_its_quote(llm_index: Index, fake
     fake_openai.handler = reads_passages
     answer = llm_index.answer(QUESTION)
 
-    assert answer.backend == "llm:fake-model"
+    assert answer.backend == Backend(engine=Engine.LLM, model="fake-model")
     assert answer.text.startswith("17 — the US has signed 17 such memoranda")
     # the whole source sentence, with the source's curly apostrophes
     assert any(c.quote.startswith("“" + SENTENCE + " on combating") for c in answer.citations)
@@ -61,7 +62,7 @@ def test_stream_answer_yields_text_then_the_verified_answer(llm_index: Index, fa
     items = list(llm_index.stream_answer(QUESTION))
 
     *deltas, final = items
-    assert isinstance(final, Answer) and final.backend == "llm:fake-model"
+    assert isinstance(final, Answer) and final.backend == Backend(engine=Engine.LLM, model="fake-model")
     assert len(deltas) > 1 and all(isinstance(d, str) for d in deltas)
     assert "".join(deltas).startswith("17 — the US has signed")
     assert_verified_against_index(final, llm_index)
@@ -71,7 +72,7 @@ def test_llm_failure_falls_back_to_the_extractive_answer_with_a_notice(llm_index
     fake_openai.script(Reply.failure(401, "Incorrect API key provided"))
     answer = llm_index.answer(QUESTION)
 
-    assert answer.backend == "extractive"
+    assert answer.backend.engine == Engine.EXTRACTIVE
     assert "401 Unauthorized" in (answer.notice or "")
     assert answer.fallback and "401" in answer.fallback
     assert_verified_against_index(answer, llm_index)
@@ -81,14 +82,14 @@ def test_invented_quote_falls_back_and_is_counted(llm_index: Index, fake_openai:
     fake_openai.script(Reply.answer("17 [1].", [(1, "The US has signed seventeen memoranda so far.")]))
     answer = llm_index.answer(QUESTION)
 
-    assert answer.backend == "extractive" and answer.rejected_citations == 1
+    assert answer.backend.engine == Engine.EXTRACTIVE and answer.rejected_citations == 1
     assert answer.fallback and "no verifiable citation" in answer.fallback
     assert_verified_against_index(answer, llm_index)
 
 
 def test_llm_false_never_calls_the_server(llm_index: Index, fake_openai: FakeOpenAI):
     answer = llm_index.answer(QUESTION, llm=False)
-    assert answer.backend == "extractive" and fake_openai.requests == []
+    assert answer.backend.engine == Engine.EXTRACTIVE and fake_openai.requests == []
 
 
 def test_follow_up_is_condensed_before_retrieval(llm_index: Index, fake_openai: FakeOpenAI):
@@ -104,7 +105,7 @@ def test_follow_up_is_condensed_before_retrieval(llm_index: Index, fake_openai: 
     condense, generate = fake_openai.requests
     assert "Who signed a memorandum in Prague" in condense.prompt
     assert f"Question: {QUESTION}" in generate.prompt  # the standalone question drove retrieval and generation
-    assert answer.backend == "llm:fake-model"
+    assert answer.backend == Backend(engine=Engine.LLM, model="fake-model")
     assert_verified_against_index(answer, llm_index)
 
 
@@ -128,7 +129,7 @@ def test_trickling_stream_respects_the_timeout_and_falls_back_with_a_notice(
     final = items[-1]
     assert isinstance(final, Answer)
     assert elapsed < 4.0, f"took {elapsed:.1f}s against a 2 s timeout"
-    assert final.backend == "extractive" and "timed out after 2s" in (final.notice or "")
+    assert final.backend.engine == Engine.EXTRACTIVE and "timed out after 2s" in (final.notice or "")
     assert "17th" in final.text
     assert_verified_against_index(final, llm_index)
 
@@ -159,7 +160,7 @@ def test_seed_question_with_a_planted_statement_and_an_obedient_model(planted_in
 
     fake_openai.handler = obedient
     answer = planted_index.answer("How many MoUs has the US signed?")
-    assert answer.backend == "extractive" and answer.fallback
+    assert answer.backend.engine == Engine.EXTRACTIVE and answer.fallback
     assert answer.text.startswith("17th.") and "250" not in answer.text
     assert "instruction embedded in the statement" in (answer.notice or "")
     assert "Skipped a sentence addressed to an AI model" in (answer.notice or "")

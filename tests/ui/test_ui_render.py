@@ -7,7 +7,7 @@ from pathlib import Path
 
 from uikit import PAYLOAD_TEXT, PAYLOAD_TITLE, answered, assert_inert, cite, make_doc, parse, passage
 
-from statementqa.models import Answer, FileResult, IndexStats, IngestIssue
+from statementqa.models import Answer, Backend, Engine, FileResult, IndexStats, IngestIssue
 from statementqa.render import (
     UploadOutcome,
     anchor_id,
@@ -24,6 +24,7 @@ from statementqa.render import (
     upload_results_html,
 )
 
+LLM_TEST = Backend(engine=Engine.LLM, model="test-model")  # a generated answer's backend
 REPO = Path(__file__).resolve().parents[2]
 SEED = json.loads((REPO / "seeds" / "seed.jsonl").read_text(encoding="utf-8").splitlines()[0])
 QUOTE_17 = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
@@ -200,7 +201,7 @@ def test_index_panel_lists_counts_sources_and_dates():
 def test_unsupported_claims_and_backend_are_shown_as_such():
     doc = seed_doc()
     ans = answered("How many?", "17 memoranda [1]. The US will sign 40 more next year.", [cite(doc, QUOTE_17)],
-                   unsupported_sentences=["The US will sign <b>40</b> more next year."], backend="llm:test-model")
+                   unsupported_sentences=["The US will sign <b>40</b> more next year."], backend=LLM_TEST)
     html = answer_html(ans, 1)
     assert_inert(html)
     box = html.split('class="sqa-unsupported"', 1)[1]

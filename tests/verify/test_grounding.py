@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from statementqa.llm import Draft
+from statementqa.models import Backend, Engine
 from statementqa.verify import grounding
 from statementqa.verify.grounding import (
     CHECKS,
@@ -26,6 +27,8 @@ from statementqa.verify.grounding import (
 )
 from statementqa.verify.quotes import VerifiedQuote
 from tests.llm.passages import Corpus
+
+LLM_M = Backend(engine=Engine.LLM, model="m")  # a generated answer's backend
 
 SEVENTEEN = "It’s the 17th such memorandum of understanding that we’ve signed with partner countries"
 NO_REASON = None
@@ -185,13 +188,13 @@ def test_claims_are_sentences_with_the_markers_that_follow_them(answer, claims):
 
 def test_a_draft_with_nothing_verifiable_is_rejected_with_the_reason(corpus: Corpus):
     draft = Draft(answer="The US has signed 18 such memoranda [1].", quotes=[(1, SEVENTEEN)])
-    outcome = verify_draft(draft, "How many?", corpus.passages, corpus.get_text, backend="llm:m")
+    outcome = verify_draft(draft, "How many?", corpus.passages, corpus.get_text, backend=LLM_M)
     assert isinstance(outcome, Rejected) and "figure 18 is not in the cited quote" in outcome.reason
 
 
 def test_a_refusal_without_citations_is_an_answer(corpus: Corpus):
     draft = Draft(answer="The indexed statements do not say how many.", quotes=[], refused=True)
-    outcome = verify_draft(draft, "How many?", corpus.passages, corpus.get_text, backend="llm:m")
+    outcome = verify_draft(draft, "How many?", corpus.passages, corpus.get_text, backend=LLM_M)
     assert not isinstance(outcome, Rejected) and outcome.refused
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from statementqa.eval.scoring import QuestionResult, is_generated
+from statementqa.eval.scoring import QuestionResult
 
 HIT_KS = (1, 3, 5, 10)
 
@@ -130,7 +130,7 @@ def aggregate(results: Sequence[QuestionResult]) -> Metrics:
         "latency_p50": percentile(seconds, 50),
         "latency_p95": percentile(seconds, 95),
         **_ranks_metrics([r.gold_rank for r in answerable]),
-        "llm_answers": sum(is_generated(r.backend) for r in results),
+        "llm_answers": sum(r.generated for r in results),
         "llm_fallbacks": sum(r.fallback is not None for r in results),
         "rejected_citations": sum(r.rejected_citations for r in results),
         "unsupported_sentences": sum(r.unsupported_sentences for r in results),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from statementqa.eval.matching import answer_correct
 from statementqa.eval.questions import EvalQuestion
-from statementqa.models import Answer, Passage
+from statementqa.models import Answer, Engine, Passage
 from statementqa.verify.quotes import verify_citation
 
 
@@ -34,9 +35,10 @@ def first_gold_rank(passages: Sequence[Passage], gold_ids: Sequence[str]) -> int
     return None
 
 
-def is_generated(backend: str) -> bool:
-    """Did an LLM write this answer? ``Answer.backend`` is "extractive" or "llm:<model>" (to become a type)."""
-    return backend.startswith("llm:")
+def is_generated(backend_label: str) -> bool:
+    """Did an LLM write the answer a report row labels so? Only for report rows written before
+    ``QuestionResult.generated`` existed; live answers carry the type (``Answer.backend.engine``)."""
+    return backend_label.startswith("llm:")
 
 
 class CitedQuote(BaseModel):
@@ -61,7 +63,8 @@ class QuestionResult(BaseModel):
     gold_quotes: list[str] = Field(default_factory=list)
     answer: str = ""
     refused: bool = False
-    backend: str = ""
+    backend: str = ""  # the answer's backend label, as people read it
+    generated: bool = False  # an LLM wrote the answer (Answer.backend.engine)
     citations: list[CitedQuote] = Field(default_factory=list)
     correct: bool = False
     citation_precision: float | None = None
@@ -82,6 +85,14 @@ class QuestionResult(BaseModel):
     # reliability diagram plots against ``support`` (an unanswerable question has no right answer).
     unrefused_answer: str | None = None
     unrefused_correct: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _generated_from_label(cls, data: Any) -> Any:
+        """Reports written before ``generated`` existed say it only in the label."""
+        if isinstance(data, dict) and "generated" not in data:
+            data = {**data, "generated": is_generated(str(data.get("backend", "")))}
+        return data
 
 
 def score_answer(
@@ -105,7 +116,8 @@ def score_answer(
     res = QuestionResult(
         id=q.id, type=q.type, split=q.split, tags=q.tags, question=q.question, expected=q.answers,
         gold_ids=q.gold_ids, gold_quotes=[g.quote for g in q.gold_quotes], support=answer.support,
-        answer=answer.text, refused=answer.refused, backend=answer.backend, citations=cited,
+        answer=answer.text, refused=answer.refused, backend=answer.backend.label,
+        generated=answer.backend.engine == Engine.LLM, citations=cited,
         seconds=seconds, retrieved_ids=[p.doc_id for p in retrieved], fallback=answer.fallback,
         rejected_citations=answer.rejected_citations, unsupported_sentences=len(answer.unsupported_sentences),
     )

@@ -52,6 +52,12 @@ def passage_node(p: Passage) -> NodeWithScore:
     return NodeWithScore(node=node, score=p.score)
 
 
+def _score(ans: Answer) -> float:
+    """A node's score: the reader's calibrated probability, or for a generated answer the share of its
+    sentences a verified quote backs."""
+    return ans.support if ans.support is not None else (ans.grounded or 0.0)
+
+
 def citation_node(c: Citation, doc_text: str | None, support: float) -> NodeWithScore:
     """A verified quote as a node: the text is exactly ``stored_text[start:end]`` (``quote_verified`` says so)."""
     node = TextNode(
@@ -113,9 +119,9 @@ class StatementQueryEngine(CustomQueryEngine):
             if c.doc_id not in texts:
                 doc = self.index.document(c.doc_id)
                 texts[c.doc_id] = doc.text if doc else None
-        nodes = [citation_node(c, texts[c.doc_id], ans.support) for c in ans.citations]
+        nodes = [citation_node(c, texts[c.doc_id], _score(ans)) for c in ans.citations]
         return Response(response=ans.text, source_nodes=nodes, metadata={
-            "refused": ans.refused, "notice": ans.notice, "backend": ans.backend,
+            "refused": ans.refused, "notice": ans.notice, "backend": ans.backend.label,
             "answer": ans.model_dump(mode="json")})
 
 

@@ -20,7 +20,7 @@ from statementqa.answering.compose import REFUSAL_PREFIX  # one spelling of the 
 from statementqa.config import Settings
 from statementqa.llm.client import MAX_OUTPUT_TOKENS, LLMClient, LLMError, _complete, _stream, default_client
 from statementqa.llm.reply import Draft, parse_reply
-from statementqa.models import Answer, Passage
+from statementqa.models import Answer, Backend, Engine, Passage
 from statementqa.textutil import shorten, terms
 from statementqa.verify.grounding import Rejected, verify_draft
 
@@ -146,7 +146,7 @@ def generate_answer(
     if not passages:
         return Answer(
             question=question, text=f"{REFUSAL_PREFIX} that: no statement matched the question.",
-            refused=True, backend=f"llm:{settings.llm_model}",
+            refused=True, backend=Backend(engine=Engine.LLM, model=settings.llm_model),
         )
     deadline = started + settings.llm_timeout  # one budget for every attempt of this answer
     shown, draft = _draft(client or default_client(), question, fit_passages(passages, settings), get_text,
@@ -208,7 +208,8 @@ def _verified(
 ) -> Answer:
     """The draft checked against the passages; ``LLMError`` when nothing verifiable is left."""
     try:
-        outcome = verify_draft(draft, question, shown, get_text, backend=f"llm:{settings.llm_model}")
+        outcome = verify_draft(draft, question, shown, get_text,
+                               backend=Backend(engine=Engine.LLM, model=settings.llm_model))
     except Exception as err:  # a reply shape nobody foresaw must still end in the extractive fallback
         log.exception("verifying the generated answer failed")
         raise LLMError(f"the generated answer could not be checked ({type(err).__name__})") from err

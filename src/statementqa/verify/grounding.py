@@ -25,7 +25,7 @@ from typing import Protocol
 
 from statementqa import injection, sentences
 from statementqa.answering.compose import REFUSAL_PREFIX, says_refusal
-from statementqa.models import Answer, Citation, Passage
+from statementqa.models import Answer, Backend, Citation, Passage
 from statementqa.textutil import MONTH_NAME, shorten, term_set, words
 from statementqa.verify.quotes import GetText, QuoteCheck, VerifiedQuote, verify_citation, verify_quotes
 
@@ -355,7 +355,7 @@ def _citations(claims: _Claims) -> list[Citation]:
     return out
 
 
-def _without_citations(draft: Proposal, claims: _Claims, backend: str) -> Answer | Rejected:
+def _without_citations(draft: Proposal, claims: _Claims, backend: Backend) -> Answer | Rejected:
     """No citation survived: the model's refusal if it refused, else why nothing could be verified."""
     if draft.refused or (says_refusal(draft.answer) and not claims.unsupported):
         text = " ".join(s for s in claims.shown if says_refusal(s)) or f"{REFUSAL_PREFIX} that."
@@ -368,7 +368,7 @@ def _without_citations(draft: Proposal, claims: _Claims, backend: str) -> Answer
 
 
 def verify_draft(draft: Proposal, question: str, passages: list[Passage], get_text: GetText,
-                 backend: str) -> Answer | Rejected:
+                 backend: Backend) -> Answer | Rejected:
     """Keep only what the passages back; ``Rejected`` if nothing verifiable is left."""
     check = verify_quotes(draft.quotes, passages, get_text)
     claims = _Claims(check, {n for n, _ in draft.quotes}, passages, get_text, question)
@@ -390,5 +390,5 @@ def verify_draft(draft: Proposal, question: str, passages: list[Passage], get_te
         notice=notice,
         unsupported_sentences=claims.unsupported,
         rejected_citations=check.dropped,
-        support=supported / claims.claims if claims.claims else 0.0,
+        grounded=supported / claims.claims if claims.claims else 0.0,
     )
