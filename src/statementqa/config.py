@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The file types ingest reads (one reader each in statementqa.ingest) and, by default, the UI accepts.
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".jsonl", ".txt", ".md", ".html", ".htm", ".pdf")
+
 
 class Settings(BaseSettings):
     """Runtime configuration; defaults are the offline, extractive product."""
@@ -91,7 +94,7 @@ class Settings(BaseSettings):
     ui_auth_user: str | None = None
     ui_auth_password: str | None = None
     upload_max_mb: float = 20.0
-    upload_types: list[str] = [".jsonl", ".txt", ".md", ".html", ".htm", ".pdf"]
+    upload_types: list[str] = list(SUPPORTED_SUFFIXES)  # may be narrowed; types ingest cannot read are refused
     upload_dir: Path = Path("index/uploads")
     ui_concurrency: int = Field(16, ge=1)  # answers (and uploads) the UI runs at the same time, and the HTTP API
     # The "model" name the OpenAI-compatible endpoint (/v1/chat/completions, /v1/models) reports.
