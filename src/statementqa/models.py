@@ -82,7 +82,7 @@ class Answer(BaseModel):
     rejected_citations: int = 0  # generated quotes dropped by verification (not in the passage, number out of range…)
     fallback: str | None = None  # why a generated answer was replaced by the extractive one
     support: float = 0.0  # the score the refusal threshold is compared with
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the whole answer, set once by ``Index`` (api.py) for every backend
 
 
 class IngestIssue(BaseModel):

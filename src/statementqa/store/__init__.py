@@ -63,7 +63,6 @@ class Store:
     def __init__(self, index_dir: Path, settings: Settings, embedder_name: str) -> None:
         self.dir = Path(index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._settings = settings
         self._lock = threading.RLock()  # the writer connection (writes, set-up)
         self._build_lock = threading.Lock()  # one BM25 rebuild at a time
         self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()

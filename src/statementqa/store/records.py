@@ -6,7 +6,7 @@ Why apart from the Store: the indexing stage builds ``Prepared`` items and the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,7 +29,6 @@ class Prepared:
     sentence_vecs: np.ndarray  # (len(sentences), dim) float16
     chunk_vecs: np.ndarray  # (len(chunks), dim) float32
     title_vec: np.ndarray  # (dim,) float32
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
