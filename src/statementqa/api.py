@@ -11,14 +11,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
+from typing import Unpack
 
 from tqdm import tqdm
 
 from statementqa import answering, identity
-from statementqa.answering.compose import REFUSAL_PREFIX
-from statementqa.answering.followup import Turn
 from statementqa.answering.scorer import load_scorer
 from statementqa.chunk import Chunker
 from statementqa.config import Settings, get_settings
@@ -39,25 +37,12 @@ from statementqa.models import (
     IndexStats,
     IngestIssue,
     IngestSummary,
+    LoadResult,
     Passage,
 )
+from statementqa.query import DateLike, Filters, QueryArgs, QueryOptions, options_of
 from statementqa.retrieve import Retrieval, Retriever
-from statementqa.store import Filters, Store
-
-DateLike = str | date | None
-# Earlier turns, oldest first: the Answers themselves (their ``refused`` is read), or (question, answer text).
-History = Sequence["Answer | tuple[str, str]"] | None
-
-
-def _to_date(value: DateLike, field: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValueError(f"{field}={value!r} is not a date: use YYYY-MM-DD") from exc
+from statementqa.store import Store
 
 
 class Index:
@@ -94,64 +79,43 @@ class Index:
     def _ingest(self, paths: Sequence[str | Path], progress: bool, replace: bool) -> IngestSummary:
         t0 = time.perf_counter()
         loaded = load_paths(list(paths), max_statement_chars=self.settings.max_statement_chars)
-        summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
-        files = {f.path: f.model_copy() for f in loaded.files}
-        todo: list[Document] = []
-        updates: set[str] = set()
-        for decision in identity.resolve(loaded.documents, self.store, replace=replace):
-            doc = decision.doc
-            fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
-            path, line = _where(doc)
-            if decision.note:
-                note = IngestIssue(path=path, line=line, message=decision.note)
-                fr.notes.append(note)
-                summary.notes.append(note)
-            if decision.action == "unchanged":
-                summary.unchanged += 1
-                fr.unchanged += 1
-            elif decision.action == "skip":
-                issue = IngestIssue(path=path, line=line, message=decision.issue or "skipped")
-                fr.issues.append(issue)
-                fr.failed += 1
-                summary.issues.append(issue)
-                summary.failed += 1
-            else:
-                todo.append(doc)
-                if decision.action == "update":
-                    updates.add(doc.id)
+        tally = _Tally(loaded)
+        todo, updates = self._decide(loaded.documents, replace, tally)
         if todo and self.store.needs_reindex:
             self._reindex(progress)  # migrate the stored statements first: never mix two kinds of vectors
         bar = tqdm(total=len(todo), unit="stmt", desc="ingest", disable=not progress or not todo)
         for group in _batches(todo, self.settings.ingest_batch_chars):
             prepared, empty = prepare(group, self.chunker, self.embedder)
             for doc in empty:
-                path, line = _where(doc)
-                issue = IngestIssue(path=path, line=line, message="no indexable text after cleaning; skipped")
-                summary.issues.append(issue)
-                summary.failed += 1
-                fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
-                fr.issues.append(issue)
-                fr.failed += 1
+                tally.failed(doc, "no indexable text after cleaning; skipped")
             if prepared:
                 self.store.upsert(prepared)
             for item in prepared:
-                doc = item.doc
-                fr = files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
-                if doc.id in updates:
-                    summary.updated += 1
-                    fr.updated += 1
-                else:
-                    summary.added += 1
-                    fr.added += 1
-                summary.chunks += len(item.chunks)
-                summary.doc_ids.append(doc.id)
+                tally.stored(item.doc, len(item.chunks), updated=item.doc.id in updates)
             bar.update(len(group))
         bar.close()
-        if summary.added or summary.updated:
+        if tally.summary.added or tally.summary.updated:
             self.store.lexical(wait=True)  # rebuild BM25 now, not on the first question
-        summary.files = list(files.values())
-        summary.seconds = time.perf_counter() - t0
-        return summary
+        return tally.done(time.perf_counter() - t0)
+
+    def _decide(self, docs: list[Document], replace: bool, tally: _Tally) -> tuple[list[Document], set[str]]:
+        """(statements to store, ids among them that replace a stored statement); the rest is counted."""
+        todo: list[Document] = []
+        updates: set[str] = set()
+        for decision in identity.resolve(docs, self.store, replace=replace):
+            doc = decision.doc
+            tally.file(doc)  # files are listed in the order their statements were decided
+            if decision.note:
+                tally.note(doc, decision.note)
+            if decision.action == "unchanged":
+                tally.unchanged(doc)
+            elif decision.action == "skip":
+                tally.failed(doc, decision.issue or "skipped")
+            else:
+                todo.append(doc)
+                if decision.action == "update":
+                    updates.add(doc.id)
+        return todo, updates
 
     def reindex(self, progress: bool = False) -> int:
         """Re-embed every stored statement from its stored text (an index built by an older version is
@@ -176,9 +140,6 @@ class Index:
         return done
 
     # --- questions -----------------------------------------------------------------------------
-    def _filters(self, sources: Sequence[str] | None, since: DateLike, until: DateLike) -> Filters:
-        return Filters(sources=tuple(sources or ()), since=_to_date(since, "since"), until=_to_date(until, "until"))
-
     def check_question(self, question: str) -> str:
         """The question, or a ``UserInputError`` when it is empty or longer than ``max_question_chars``."""
         if not question or not question.strip():
@@ -191,15 +152,18 @@ class Index:
             )
         return question
 
-    def check_filters(self, sources: Sequence[str] | None, since: DateLike,
-                      until: DateLike) -> tuple[Filters, str | None]:
+    def check_filters(self, sources: Sequence[str] | None = None, since: DateLike = None,
+                      until: DateLike = None) -> tuple[Filters, str | None]:
         """The filters as indexed names, plus a notice when a spelling was read as an indexed issuer.
 
         Raises ``FilterError`` ("No statement matches the filters: …") when they select no statement:
         an unknown or misspelled issuer (with "Did you mean …" and the issuers that exist), ``since``
         after ``until``, or a date range that holds no statement (with the dates that do exist).
         """
-        f = self._filters(sources, since, until)
+        return self.resolve_filters(QueryOptions.parse(sources, since, until).filters)
+
+    def resolve_filters(self, f: Filters) -> tuple[Filters, str | None]:
+        """``check_filters`` for parsed ``Filters``."""
         if f.since and f.until and f.since > f.until:
             raise FilterError(
                 f"No statement matches the filters: since {f.since.isoformat()} is after until "
@@ -207,61 +171,71 @@ class Index:
             )
         notice = None
         if f.sources:
-            known = self.store.sources()
-            matches = [match_issuer(s, known) for s in dict.fromkeys(f.sources)]
-            misses = [m for m in matches if m.issuer is None]
-            if misses:
-                raise FilterError(unknown_issuers_message(misses, known),
-                                  [s for m in misses for s in m.suggestions])
-            respelled = [m for m in matches if m.issuer != m.requested]
-            if respelled:
-                notice = "Issuer filter read as " + ", ".join(
-                    f"“{m.issuer}” (for “{m.requested}”)" for m in respelled) + "."
-            f = Filters(tuple(dict.fromkeys(m.issuer for m in matches if m.issuer)), f.since, f.until)
+            f, notice = self._resolve_issuers(f)
         if f.since or f.until:
-            n, _, _ = self.store.matching(f)
-            if n == 0:
-                total, lo, hi = self.store.matching(Filters(f.sources))  # the same issuers, any date
-                who = ", ".join(f"“{s}”" for s in f.sources) if f.sources else "the index"
-                theirs = {0: "the indexed statements", 1: "its statements"}.get(len(f.sources), "their statements")
-                if not total:
-                    have = "; the index holds no statement"
-                elif not lo:
-                    have = f"; {theirs} carry no date"
-                else:
-                    have = f"; {theirs} are dated {lo}" + (f" to {hi}" if hi != lo else "")
-                verb = "have" if len(f.sources) > 1 else "has"
-                raise FilterError(
-                    f"No statement matches the filters: {who} {verb} no statement dated "
-                    f"{span_text(f.since, f.until)}{have}. Widen the date range."
-                )
+            self._check_dates(f)
         return f, notice
 
-    def retrieve(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
-                 until: DateLike = None, top_k: int | None = None) -> list[Passage]:
-        """The passages of the ``top_k`` best statements (one passage per statement), best first."""
-        return self.retriever.retrieve(question, self._filters(sources, since, until), top_k)
+    def _resolve_issuers(self, f: Filters) -> tuple[Filters, str | None]:
+        known = self.store.sources()
+        matches = [match_issuer(s, known) for s in dict.fromkeys(f.sources)]
+        misses = [m for m in matches if m.issuer is None]
+        if misses:
+            raise FilterError(unknown_issuers_message(misses, known), [s for m in misses for s in m.suggestions])
+        respelled = [m for m in matches if m.issuer != m.requested]
+        notice = None
+        if respelled:
+            notice = "Issuer filter read as " + ", ".join(
+                f"“{m.issuer}” (for “{m.requested}”)" for m in respelled) + "."
+        return Filters(tuple(dict.fromkeys(m.issuer for m in matches if m.issuer)), f.since, f.until), notice
 
-    def rank(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
-             until: DateLike = None, top_k: int | None = None) -> Retrieval:
+    def _check_dates(self, f: Filters) -> None:
+        """A ``FilterError`` naming the dates that do exist when the date range holds no statement."""
+        n, _, _ = self.store.matching(f)
+        if n:
+            return
+        total, lo, hi = self.store.matching(Filters(f.sources))  # the same issuers, any date
+        who = ", ".join(f"“{s}”" for s in f.sources) if f.sources else "the index"
+        theirs = {0: "the indexed statements", 1: "its statements"}.get(len(f.sources), "their statements")
+        if not total:
+            have = "; the index holds no statement"
+        elif not lo:
+            have = f"; {theirs} carry no date"
+        else:
+            have = f"; {theirs} are dated {lo}" + (f" to {hi}" if hi != lo else "")
+        verb = "have" if len(f.sources) > 1 else "has"
+        raise FilterError(
+            f"No statement matches the filters: {who} {verb} no statement dated "
+            f"{span_text(f.since, f.until)}{have}. Widen the date range."
+        )
+
+    def retrieve(self, question: str, options: QueryOptions | None = None, **query: Unpack[QueryArgs]
+                 ) -> list[Passage]:
+        """The passages of the ``top_k`` best statements (one passage per statement), best first.
+        Only the filters and ``top_k`` of the options matter here."""
+        opts = options_of(options, query)
+        return self.retriever.retrieve(question, opts.filters, opts.top_k)
+
+    def rank(self, question: str, options: QueryOptions | None = None, **query: Unpack[QueryArgs]) -> Retrieval:
         """The full ranking behind ``retrieve``: parsed question, ranked statements with their features."""
-        return self.retriever.rank(question, self._filters(sources, since, until), top_k)
+        opts = options_of(options, query)
+        return self.retriever.rank(question, opts.filters, opts.top_k)
 
-    def answer(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
-               until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
-               history: History = None) -> Answer:
-        """Answer with verified, quoted citations (LLM if configured/asked, else extractive)."""
-        return self._answer(question, sources, since, until, top_k, llm, history, None)
+    def answer(self, question: str, options: QueryOptions | None = None, **query: Unpack[QueryArgs]) -> Answer:
+        """Answer with verified, quoted citations (LLM if configured/asked, else extractive).
 
-    def stream_answer(self, question: str, *, sources: Sequence[str] | None = None, since: DateLike = None,
-                      until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
-                      history: History = None) -> Iterator[str | Answer]:
+        The options come as a ``QueryOptions`` or as keywords (``sources=``, ``since=``, ``until=``,
+        ``top_k=``, ``llm=``, ``history=``; see :class:`statementqa.query.QueryArgs`)."""
+        return self._answer(question, lambda: options_of(options, query), None)
+
+    def stream_answer(self, question: str, options: QueryOptions | None = None, **query: Unpack[QueryArgs]
+                      ) -> Iterator[str | Answer]:
         """Yield text deltas as they are produced, then the final (verified) ``Answer``."""
         q: queue.Queue[str | Answer | BaseException] = queue.Queue()
 
         def work() -> None:
             try:
-                q.put(self._answer(question, sources, since, until, top_k, llm, history, q.put))
+                q.put(self._answer(question, lambda: options_of(options, query), q.put))
             except BaseException as exc:  # re-raised in the consumer's thread
                 q.put(exc)
 
@@ -279,21 +253,26 @@ class Index:
             streamed = True
             yield item
 
-    def _answer(self, question: str, sources: Sequence[str] | None, since: DateLike, until: DateLike,
-                top_k: int | None, llm: bool | None, history: History,
+    def _answer(self, question: str, options: Callable[[], QueryOptions],
                 on_token: Callable[[str], None] | None) -> Answer:
+        """The answer and its wall time (``Answer.seconds`` is set here, for every backend).
+
+        ``options`` is parsed only after the question was checked: an empty question is reported as
+        such even when a date option is malformed too."""
         t0 = time.perf_counter()
         self.check_question(question)
-        filters, filter_notice = self.check_filters(sources, since, until)
-        use_llm = self.settings.llm_enabled if llm is None else llm
+        opts = options()
+        filters, filter_notice = self.resolve_filters(opts.filters)
+        opts = opts.with_filters(filters)
+        use_llm = self.settings.llm_enabled if opts.llm is None else opts.llm
         if use_llm:
-            ans = self._llm_answer(question, filters, top_k, history, on_token)
+            ans = self._llm_answer(question, opts, on_token)
             ans = answering.finalize(ans, self.store.text)
         else:
             with self.store.snapshot():  # passages, texts and quotes from one committed state
-                query, notice = answering.resolve_followup(question, _turns(history))
-                retrieval = self.retriever.rank(query, filters, top_k)
-                ans = self._extractive(question, retrieval, filters, top_k)
+                query, notice = answering.resolve_followup(question, opts.history)
+                retrieval = self.retriever.rank(query, filters, opts.top_k)
+                ans = self._extractive(question, retrieval, opts)
                 if notice:
                     ans = ans.model_copy(update={"notice": notice if not ans.refused else
                                                  f"{notice} The follow-up could not be resolved from the statements."})
@@ -302,34 +281,34 @@ class Index:
             ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
 
-    def _extractive(self, question: str, retrieval: Retrieval, filters: Filters, top_k: int | None) -> Answer:
+    def _extractive(self, question: str, retrieval: Retrieval, opts: QueryOptions) -> Answer:
         lex = self.store.lexical()
         scorer = load_scorer()
         if self.settings.refuse_threshold is not None:
             scorer = replace(scorer, threshold=self.settings.refuse_threshold)
-        return answering.extractive_answer(question, retrieval, lambda q: self.retriever.rank(q, filters, top_k),
+        return answering.extractive_answer(question, retrieval,
+                                           lambda q: self.retriever.rank(q, opts.filters, opts.top_k),
                                            self.store.text, lex.idf, scorer)
 
-    def _llm_answer(self, question: str, filters: Filters, top_k: int | None, history: History,
-                    on_token: Callable[[str], None] | None) -> Answer:
+    def _llm_answer(self, question: str, opts: QueryOptions, on_token: Callable[[str], None] | None) -> Answer:
         from statementqa import llm as llm_stage  # imported only when an LLM is used
 
         standalone = question
-        turns = _turns(history)
-        if turns:
+        if opts.history:
             try:
-                standalone = llm_stage.condense_question(question, [(q, a) for q, a, _ in turns], self.settings)
+                standalone = llm_stage.condense_question(question, [(t.question, t.answer) for t in opts.history],
+                                                         self.settings)
             except llm_stage.LLMError:
-                standalone, _ = answering.resolve_followup(question, turns)
+                standalone, _ = answering.resolve_followup(question, opts.history)
         with self.store.snapshot():
-            retrieval = self.retriever.rank(standalone, filters, top_k)
+            retrieval = self.retriever.rank(standalone, opts.filters, opts.top_k)
         passages = retrieval.passages
         try:  # no snapshot while the model writes (seconds): its quotes are checked against the latest text
             return llm_stage.generate_answer(standalone, passages, self.store.text, self.settings,
                                              on_token=on_token)
         except llm_stage.LLMError as exc:
             with self.store.snapshot():
-                ans = self._extractive(standalone, retrieval, filters, top_k)
+                ans = self._extractive(standalone, retrieval, opts)
             notice = f"LLM unavailable ({exc}); showing the extractive answer."
             if ans.notice:  # e.g. why a sentence addressed to AI models was skipped
                 notice = f"{notice} {ans.notice}"
@@ -371,17 +350,50 @@ class Index:
         self.close()
 
 
-def _turns(history: History) -> list[Turn]:
-    """Earlier turns as (question, answer text, refused); a plain (question, text) pair is a refusal when its
-    text is one (the refusal sentence is a stable contract)."""
-    out: list[Turn] = []
-    for h in history or ():
-        if isinstance(h, Answer):
-            out.append((h.question, h.text, h.refused))
+class _Tally:
+    """One ingest's summary and its per-file results, counted together (every count is in both)."""
+
+    def __init__(self, loaded: LoadResult) -> None:
+        self.summary = IngestSummary(issues=list(loaded.issues), failed=sum(f.failed for f in loaded.files))
+        self.files = {f.path: f.model_copy() for f in loaded.files}
+
+    def file(self, doc: Document) -> FileResult:
+        return self.files.setdefault(_file_of(doc), FileResult(path=_file_of(doc)))
+
+    def note(self, doc: Document, message: str) -> None:
+        path, line = _where(doc)
+        note = IngestIssue(path=path, line=line, message=message)
+        self.file(doc).notes.append(note)
+        self.summary.notes.append(note)
+
+    def failed(self, doc: Document, message: str) -> None:
+        path, line = _where(doc)
+        issue = IngestIssue(path=path, line=line, message=message)
+        fr = self.file(doc)
+        fr.issues.append(issue)
+        fr.failed += 1
+        self.summary.issues.append(issue)
+        self.summary.failed += 1
+
+    def unchanged(self, doc: Document) -> None:
+        self.summary.unchanged += 1
+        self.file(doc).unchanged += 1
+
+    def stored(self, doc: Document, chunks: int, updated: bool) -> None:
+        fr = self.file(doc)
+        if updated:
+            self.summary.updated += 1
+            fr.updated += 1
         else:
-            q, a = h
-            out.append((q, a, a.startswith(REFUSAL_PREFIX)))
-    return out
+            self.summary.added += 1
+            fr.added += 1
+        self.summary.chunks += chunks
+        self.summary.doc_ids.append(doc.id)
+
+    def done(self, seconds: float) -> IngestSummary:
+        self.summary.files = list(self.files.values())
+        self.summary.seconds = seconds
+        return self.summary
 
 
 def _batches(docs: Iterable[Document], max_chars: int) -> Iterator[list[Document]]:
@@ -424,14 +436,13 @@ def open_index(path: str | Path | None = None, settings: Settings | None = None)
     return Index(path, settings)
 
 
-def answer(question: str, *, index: Index | str | Path | None = None, sources: Sequence[str] | None = None,
-           since: DateLike = None, until: DateLike = None, top_k: int | None = None, llm: bool | None = None,
-           history: History = None) -> Answer:
-    """Answer from a script; ``index`` may be an ``Index``, a folder, or None for the default."""
+def answer(question: str, *, index: Index | str | Path | None = None, options: QueryOptions | None = None,
+           **query: Unpack[QueryArgs]) -> Answer:
+    """Answer from a script; ``index`` may be an ``Index``, a folder, or None for the default; the options
+    as in ``Index.answer`` (``sources=``, ``since=``, ``until=``, ``top_k=``, ``llm=``, ``history=``)."""
     if not isinstance(index, Index):
         key = Path(index) if index is not None else get_settings().index_dir
         if key.resolve() not in _DEFAULT:
             _DEFAULT[key.resolve()] = Index(key)
         index = _DEFAULT[key.resolve()]
-    return index.answer(question, sources=sources, since=since, until=until, top_k=top_k, llm=llm,
-                        history=history)
+    return index.answer(question, options, **query)

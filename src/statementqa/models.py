@@ -114,7 +114,7 @@ class Answer(BaseModel):
     # with; None when no such probability exists (a generated answer: see ``grounded``).
     support: float | None = None
     grounded: float | None = None  # generated answers: the share of their sentences a verified quote backs
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the whole answer, set once by ``Index`` (api.py) for every backend
 
 
 class IngestIssue(BaseModel):

@@ -1,6 +1,6 @@
 """Answer → HTML and plain text for the web UI: pure functions, no Gradio.
 
-Why separate from ``ui.py``: everything a user reads passes through here, and statement text,
+Why separate from the ``ui`` package: everything a user reads passes through here, and statement text,
 titles, URLs and file names are untrusted. Keeping the rendering pure makes the escaping
 unit-testable without a browser. Every piece of stored text goes through :func:`esc`; the only
 markup in the output is markup written in this module.

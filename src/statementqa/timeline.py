@@ -2,7 +2,7 @@
 
 Why a chart: "latest", "first" and "how did the line change" questions are about order in time; seeing
 every matching statement on a time axis, one row per issuer, shows at a glance whether the cited one
-is the newest, the oldest or one of many. Pure data here (tested without a browser); ``ui.py`` draws it
+is the newest, the oldest or one of many. Pure data here (tested without a browser); ``ui/page.py`` draws it
 with Gradio's native scatter plot (Vega-Lite, rendered in the page, no network).
 """
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from statementqa import Index, open_index
+from statementqa import Filters, Index, open_index
 from statementqa.lexical import LexicalIndex
 from tests.support import REPO, SEEDS, make_settings
 
@@ -72,7 +72,7 @@ def test_an_ingest_from_another_process_is_seen_by_the_open_index(small_index: I
         assert ix.document(c.doc_id).text[c.start : c.end] == c.quote  # type: ignore[union-attr]
     # dense search sees the other process's vectors (an on-disk Chroma client alone would not)
     qvec = ix.embedder.embed([LIGHTHOUSES["text"]])[0]
-    dense = dict(ix.store.dense_search(qvec, 3, ix._filters(None, None, None)))
+    dense = dict(ix.store.dense_search(qvec, 3, Filters()))
     assert any(cid.startswith(LIGHTHOUSES["id"]) for cid in dense), dense
     assert "Ministry of Transport" in ix.sources() and ix.stats().statements == 3
 
@@ -112,6 +112,6 @@ def test_an_answer_on_an_older_snapshot_does_not_reopen_the_vector_store(small_i
         writer.start()
         writer.join(60)
         assert ix.store.generation() == before  # still the old state, for this answer
-        assert ix.store.dense_search(qvec, 3, ix._filters(None, None, None))
+        assert ix.store.dense_search(qvec, 3, Filters())
     assert ix.store.client is client  # not reopened: this process wrote, its client saw the write
     assert "42" in ix.answer("How many historic lighthouses will be restored?").text

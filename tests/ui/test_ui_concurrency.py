@@ -135,7 +135,7 @@ def test_example_questions_are_built_in_the_background_and_never_block_a_questio
         index.release.set()
     assert app.example_questions(timeout=WAIT) == ["What was said about “Minister on bridge reopening”?"]
     assert app.examples_now() == (["What was said about “Minister on bridge reopening”?"], True)
-    assert all(kw.get("llm") is False for kw in index.answer_kwargs)  # checked without the LLM
+    assert all(kw["options"].llm is False for kw in index.answer_kwargs)  # checked without the LLM
 
 
 # ---- with a real index -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from uikit import answered, cite, make_doc, passage
 
 from statementqa.config import Settings
 from statementqa.models import Answer, Document, FileResult, IndexStats, IngestIssue, IngestSummary, Passage
+from statementqa.query import QueryOptions, Turn
 from statementqa.ui import App, InputError, Session, UploadGate, parse_day, sanitize_filename, unique_destination
 
 DOC = make_doc("Intro.\n\nThe minister said the bridge reopens on 3 March.\n\nEnd.", id="d1",
@@ -29,8 +31,8 @@ class FakeIndex:
         self.docs: dict[str, Document] = {DOC.id: DOC}
         self.ingested: list[list[Path]] = []
 
-    def stream_answer(self, question: str, **kw: Any) -> Iterator[str | Answer]:
-        self.calls.append({"question": question, **kw})
+    def stream_answer(self, question: str, options: QueryOptions | None = None) -> Iterator[str | Answer]:
+        self.calls.append({"question": question, "options": options})
         if self.fail:
             raise self.fail
         yield "The bridge reopens "
@@ -38,13 +40,14 @@ class FakeIndex:
         yield answered(question, "The bridge reopens on 3 March [1].",
                        [cite(DOC, "The minister said the bridge reopens on 3 March.")])
 
-    def answer(self, question: str, **kw: Any) -> Answer:
-        *_, last = self.stream_answer(question, **kw)
+    def answer(self, question: str, options: QueryOptions | None = None) -> Answer:
+        *_, last = self.stream_answer(question, options)
         assert isinstance(last, Answer)
         return last
 
-    def retrieve(self, question: str, **kw: Any) -> list[Passage]:
-        return [passage(d, d.text) for d in self.docs.values() if d.source in (kw.get("sources") or [d.source])]
+    def retrieve(self, question: str, options: QueryOptions | None = None) -> list[Passage]:
+        sources = options.sources if options else ()
+        return [passage(d, d.text) for d in self.docs.values() if d.source in (sources or [d.source])]
 
     def stats(self) -> IndexStats:
         sources: dict[str, int] = {}
@@ -119,14 +122,13 @@ def test_filters_and_history_reach_the_api(app: App):
     run(app, "When does the bridge reopen?", session, issuers=["Ministry of Examples"],
         since="2024-01-01", until="2024-12-31")
     run(app, "and who said it?", session)
-    first, follow = app.index.calls
-    assert first["sources"] == ["Ministry of Examples"]
-    assert (first["since"], first["until"]) == ("2024-01-01", "2024-12-31")
-    assert first["history"] is None
-    (earlier,) = follow["history"]  # the Answer itself: a follow-up reads its ``refused``, not its wording
-    assert (earlier.question, earlier.text, earlier.refused) == (
-        "When does the bridge reopen?", "The bridge reopens on 3 March [1].", False)
-    assert follow["sources"] is None
+    first, follow = (c["options"] for c in app.index.calls)
+    assert first.sources == ("Ministry of Examples",)
+    assert (first.since, first.until) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert first.history == ()
+    (earlier,) = follow.history  # the answer's own ``refused`` travels with it: a follow-up never reads wording
+    assert earlier == Turn("When does the bridge reopen?", "The bridge reopens on 3 March [1].", refused=False)
+    assert follow.sources == ()
 
 
 def test_bad_dates_are_explained_and_nothing_is_asked(app: App):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from statementqa.query import Turn
 from statementqa.textutil import STOPWORDS, terms
 
 _FOLLOWUP = re.compile(
@@ -17,8 +18,7 @@ _FOLLOWUP = re.compile(
     re.I,
 )
 
-# (question, answer text, refused) of earlier turns, oldest first
-Turn = tuple[str, str, bool]
+__all__ = ["Turn", "resolve_followup"]
 
 
 def resolve_followup(question: str, history: Sequence[Turn] | None) -> tuple[str, str | None]:

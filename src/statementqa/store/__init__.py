@@ -10,6 +10,10 @@ Concurrency (the UI answers many users while uploads and other processes write):
 ``snapshot()`` pins one consistent view for an answer); the BM25 index and the text cache are keyed by
 generation; Chroma reads share a readers-writer lock with Chroma writes, and an on-disk Chroma client
 is reopened when another process has written (its in-memory HNSW index would not see those vectors).
+
+Layout: ``schema`` (tables, migrations, what the folder remembers), ``chroma`` (the vectors),
+``records`` (the shapes handed in and out); this module is the Store, which owns the SQLite
+connections and puts the parts together.
 """
 
 from __future__ import annotations
@@ -20,103 +24,34 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-)
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from statementqa.config import Settings
 from statementqa.identity import Stored
-from statementqa.lexical import Filters, LexicalIndex, date_ord
+from statementqa.lexical import LexicalIndex
 from statementqa.locks import RWLock
-from statementqa.models import Chunk, Document, IndexStats
+from statementqa.models import Document, IndexStats
+from statementqa.query import Filters
+from statementqa.store import schema
+from statementqa.store.chroma import ChunkVectors, nodes_of
+from statementqa.store.records import (
+    VECTOR_DIM,
+    ChunkRecord,
+    Prepared,
+    SentenceVectors,
+    StoreError,
+    TitleMatrix,
+)
+from statementqa.store.schema import SCHEMA_VERSION, VECTORS_VERSION
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL, url TEXT NOT NULL,
-    content_hash TEXT NOT NULL, text TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
-    file TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS chunks (
-    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS sentences (
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (doc_id, idx));
-CREATE TABLE IF NOT EXISTS titles (
-    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, vec BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-# Created after the migration (an index built before schema 2 has no ``file`` column yet).
-SCHEMA_INDEXES = """
-CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
-CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
-"""
-SCHEMA_VERSION = 2  # 2: documents.file (which input file a statement came from, absolute)
-# What the vectors are. 3: every sentence embedded (sentences.vec, float16), each title (titles.vec), chunk
-# vectors in Chroma the length-weighted mean of their sentences'. An index with older vectors is migrated by
-# re-embedding its stored texts (``Index.reindex``; any ingest does it first), never mixed with new ones.
-VECTORS_VERSION = 3
-VECTOR_DIM = 384  # MiniLM's; an OpenAI-compatible embedder's dimension is read from its vectors
+__all__ = ["SCHEMA_VERSION", "VECTORS_VERSION", "VECTOR_DIM", "ChunkRecord", "Prepared", "SentenceVectors", "Store",
+           "StoreError", "TitleMatrix"]
+
 SENTENCE_CACHE = 512  # statements whose sentence vectors stay in memory (float16: ~27 MB)
-
-
-class StoreError(RuntimeError):
-    """The index cannot be used as configured; the message says what to do."""
-
-
-@dataclass
-class Prepared:
-    """One statement ready to store: its chunks, sentence spans, and the vectors of sentences, chunks and title."""
-
-    doc: Document
-    chunks: list[Chunk]
-    sentences: list[tuple[int, int]]
-    sentence_vecs: np.ndarray  # (len(sentences), dim) float16
-    chunk_vecs: np.ndarray  # (len(chunks), dim) float32
-    title_vec: np.ndarray  # (dim,) float32
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SentenceVectors:
-    """The stored sentences of one statement: spans and float32 vectors (row i is sentence i)."""
-
-    spans: list[tuple[int, int]]
-    vecs: np.ndarray
-
-
-@dataclass(frozen=True)
-class TitleMatrix:
-    """Every statement's title vector, for exact dense title search (cached per generation)."""
-
-    generation: int
-    doc_ids: list[str]
-    vecs: np.ndarray
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A chunk joined with its statement's metadata."""
-
-    id: str
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    title: str
-    source: str
-    date: str | None
-    url: str
 
 
 class Store:
@@ -128,57 +63,40 @@ class Store:
     def __init__(self, index_dir: Path, settings: Settings, embedder_name: str) -> None:
         self.dir = Path(index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._settings = settings
         self._lock = threading.RLock()  # the writer connection (writes, set-up)
-        self.rw = RWLock()  # Chroma: queries share it, writes and reopening take it alone
         self._build_lock = threading.Lock()  # one BM25 rebuild at a time
         self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._conns: list[sqlite3.Connection] = []
         self._local = threading.local()  # this thread's snapshot connection, if any
-        self.db = sqlite3.connect(self.dir / "statements.sqlite", check_same_thread=False, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        self._migrate()
-        self.db.executescript(SCHEMA_INDEXES)
-        self._check_embedder(embedder_name)
-        self._collection = self._collection_name(settings.collection)
-        self._remote = bool(settings.chroma_host)
-        self._open_vectors()
-        self._vectors_gen = self._latest_generation()
+        self.db = schema.open_writer(self.dir)
+        schema.check_embedder(self.db, embedder_name, self.dir)
+        self._chroma = ChunkVectors(self.dir, settings, schema.collection_name(self.db, settings.collection), 0)
+        self._chroma.generation = self._latest_generation()
         self._lexical: LexicalIndex | None = None
         self._texts: dict[int, dict[str, str]] = {}  # generation → doc id → text
         self._titles: TitleMatrix | None = None
         self._sources: tuple[int, list[str]] | None = None
         self._sentence_cache: tuple[int, OrderedDict[str, SentenceVectors]] = (-1, OrderedDict())
-        self._stamp_vectors_version()
+        with self._lock:
+            schema.stamp_vectors_version(self.db)
 
-    # --- set-up --------------------------------------------------------------------------------
-    def _open_vectors(self) -> None:
-        self.client = self._client(self._settings)
-        collection = self.client.get_or_create_collection(
-            self._collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-        )
-        self.vectors = ChromaVectorStore(chroma_collection=collection)
+    # --- the Chroma side (store/chroma.py) -------------------------------------------------------
+    @property
+    def rw(self) -> RWLock:
+        """Chroma's readers-writer lock: queries share it, writes and reopening take it alone."""
+        return self._chroma.rw
+
+    @property
+    def client(self) -> chromadb.api.ClientAPI:
+        return self._chroma.client
+
+    @property
+    def vectors(self) -> ChromaVectorStore:
+        return self._chroma.store
 
     def _refresh_vectors(self) -> None:
-        """Reopen the vector store if another process wrote since this one last looked.
-
-        Why: an on-disk Chroma client keeps its HNSW index in memory and does not see vectors another
-        process added (measured with chromadb 1.5.9: ``count()`` sees them, ``query()`` does not until
-        the client is reopened). A Chroma server has no such problem. Use ``self.vectors`` only under
-        ``self.rw`` afterwards: reopening happens under the write side."""
-        if self._remote or self._latest_generation() <= self._vectors_gen:
-            return
-        with self.rw.write():
-            gen = self._latest_generation()
-            if gen > self._vectors_gen:
-                try:
-                    self.client.close()  # type: ignore[attr-defined]  # chromadb types its Client as ClientAPI, which omits close()
-                except Exception:  # noqa: BLE001 - closing a stale client is best effort
-                    pass
-                self._open_vectors()
-                self._vectors_gen = gen
+        """Reopen the vector store if another process wrote since this one last looked."""
+        self._chroma.refresh(self._latest_generation)
 
     def _latest_generation(self) -> int:
         """The generation committed now (not this thread's snapshot)."""
@@ -231,89 +149,7 @@ class Store:
             finally:
                 self._pool.put(conn)
 
-    def _client(self, settings: Settings) -> chromadb.api.ClientAPI:
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if settings.chroma_host:
-            try:
-                return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                           settings=chroma_settings)
-            except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants
-                raise StoreError(
-                    f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
-                    f"({exc}); start it with `chroma run --path DIR --host {settings.chroma_host} "
-                    f"--port {settings.chroma_port}` or unset STATEMENTQA_CHROMA_HOST"
-                ) from exc
-        return chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
-
-    def _migrate(self) -> None:
-        """Bring an index built by older code up to ``SCHEMA_VERSION`` in place (one transaction).
-
-        Schema 2 adds ``documents.file``: filled from each statement's ``origin``; an origin stored as a
-        relative path is read relative to the working directory, or else to the folder that holds the
-        index folder (where ``make run`` builds ``index/`` from ``seeds/``)."""
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
-        if "file" in columns:
-            with self.db:
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            return
-        try:
-            with self.db:
-                self.db.execute("ALTER TABLE documents ADD COLUMN file TEXT NOT NULL DEFAULT ''")
-                rows = self.db.execute("SELECT id, origin FROM documents").fetchall()
-                self.db.executemany("UPDATE documents SET file=? WHERE id=?",
-                                    [(self._file_of_origin(origin), doc_id) for doc_id, origin in rows])
-                self.db.execute("INSERT INTO meta VALUES ('schema', ?) ON CONFLICT(key) DO UPDATE SET value=?",
-                                (str(SCHEMA_VERSION), str(SCHEMA_VERSION)))
-        except sqlite3.OperationalError as exc:
-            if "duplicate column" not in str(exc):  # another process migrated it first: fine
-                raise
-
-    def _file_of_origin(self, origin: str) -> str:
-        head, sep, tail = origin.rpartition(":")
-        path = head if sep and tail.isdigit() else origin
-        if not path:
-            return ""
-        candidate = Path(path)
-        if not candidate.is_absolute():
-            for base in (Path.cwd(), self.dir.resolve().parent):
-                if (base / candidate).exists():
-                    candidate = base / candidate
-                    break
-        try:
-            return str(candidate.resolve())
-        except OSError:
-            return str(candidate.absolute())
-
-    def _collection_name(self, configured: str) -> str:
-        """The index folder remembers its Chroma collection: opening it with other settings must not
-        silently search an empty collection."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='collection'").fetchone()
-        if row is None:
-            with self.db:
-                self.db.execute("INSERT INTO meta VALUES ('collection', ?)", (configured,))
-            return configured
-        return str(row[0])
-
-    def _check_embedder(self, name: str) -> None:
-        row = self.db.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
-        if row is None:
-            with self.db:
-                self.db.execute("INSERT INTO meta VALUES ('embedder', ?)", (name,))
-        elif row[0] != name:
-            raise StoreError(
-                f"index {self.dir} was built with embeddings '{row[0]}' but settings select '{name}': "
-                "use another --index folder, or set STATEMENTQA_EMBED_BACKEND back"
-            )
-
     # --- vectors version: an index never mixes vectors of two versions -------------------------
-    def _stamp_vectors_version(self) -> None:
-        """A new (empty) index gets today's vectors version; an existing one keeps what it was built with."""
-        with self._lock, self.db:
-            row = self.db.execute("SELECT value FROM meta WHERE key='vectors'").fetchone()
-            if row is None:
-                empty = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
-                self.db.execute("INSERT INTO meta VALUES ('vectors', ?)", (str(VECTORS_VERSION if empty else 1),))
-
     def vectors_version(self) -> int:
         rows = self._rows("SELECT value FROM meta WHERE key='vectors'")
         return int(rows[0][0]) if rows else 1
@@ -550,90 +386,29 @@ class Store:
     def dense_search(self, embedding: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
         """(chunk_id, cosine) from Chroma; ids unknown to SQLite (an interrupted ingest) are dropped."""
         self._refresh_vectors()
-        where = self._chroma_where(filters)
-        try:
-            with self.rw.read():
-                # The collection directly, asking for distances only: llama-index's query also fetches every
-                # hit's text and metadata, which tripled the time of a search (21 ms → 7 ms at 52k chunks).
-                res = self.vectors.client.query(query_embeddings=[embedding.tolist()], n_results=k, where=where,
-                                                include=["distances"])
-        except Exception as exc:  # an empty collection or a filter matching nothing
-            if "0" in str(exc) or "empty" in str(exc).lower():
-                return []
-            raise
-        ids = (res.get("ids") or [[]])[0]
-        dists = (res.get("distances") or [[]])[0]
-        if not ids:
+        hits = self._chroma.search(embedding, k, filters)
+        if not hits:
             return []
-        rows = self._rows(f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+        ids = [i for i, _ in hits]
+        rows = self._rows(f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(ids))})", ids)
         known = {r[0] for r in rows}
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False) if i in known]  # cosine distance
+        return [(i, cos) for i, cos in hits if i in known]
 
     def similarities(self, embedding: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
         """Cosine of the query to given chunks (for passages only BM25 found: support needs both)."""
         if not chunk_ids:
             return {}
         self._refresh_vectors()
-        with self.rw.read():
-            got = self.vectors.client.get(ids=list(chunk_ids), include=["embeddings"])
-        vecs = got.get("embeddings")
-        if vecs is None or len(vecs) == 0:
-            return {}
-        mat = np.asarray(vecs, dtype=np.float32)
-        return {cid: float(v) for cid, v in zip(got["ids"], mat @ embedding, strict=True)}
-
-    @staticmethod
-    def _chroma_where(f: Filters) -> dict[str, object] | None:
-        """The filters as a Chroma ``where`` clause (metadata ``source`` and ``date_ord``)."""
-        items: list[dict[str, object]] = []
-        if f.sources:
-            items.append({"source": {"$in": list(f.sources)}})
-        if f.since:
-            items.append({"date_ord": {"$gte": int(f.since.strftime("%Y%m%d"))}})
-        if f.until:
-            items.append({"date_ord": {"$lte": int(f.until.strftime("%Y%m%d"))}})
-            items.append({"date_ord": {"$gt": 0}})
-        if not items:
-            return None
-        return items[0] if len(items) == 1 else {"$and": items}
-
-    @staticmethod
-    def _chroma_filters(f: Filters) -> MetadataFilters | None:
-        items: list[MetadataFilter] = []
-        if f.sources:
-            items.append(MetadataFilter(key="source", value=list(f.sources), operator=FilterOperator.IN))
-        if f.since:
-            items.append(MetadataFilter(key="date_ord", value=int(f.since.strftime("%Y%m%d")),
-                                        operator=FilterOperator.GTE))
-        if f.until:
-            items.append(MetadataFilter(key="date_ord", value=int(f.until.strftime("%Y%m%d")),
-                                        operator=FilterOperator.LTE))
-            items.append(MetadataFilter(key="date_ord", value=0, operator=FilterOperator.GT))
-        return MetadataFilters(filters=items) if items else None
+        return self._chroma.similarities(embedding, chunk_ids)
 
     # --- writes --------------------------------------------------------------------------------
     def upsert(self, batch: list[Prepared]) -> None:
         """Replace each document's vectors and rows; SQLite commits last, so it only ever names
         chunks whose vectors were written (re-running an interrupted ingest completes it)."""
-        nodes: list[BaseNode] = []  # what ChromaVectorStore.add takes (list is invariant)
-        for item in batch:
-            doc = item.doc
-            for ch, vec in zip(item.chunks, item.chunk_vecs, strict=True):
-                node = TextNode(
-                    id_=ch.id, text=ch.text, embedding=vec.tolist(),
-                    metadata={"doc_id": doc.id, "source": doc.source, "date_ord": date_ord(doc.date),
-                              "start": ch.start, "end": ch.end},
-                    excluded_embed_metadata_keys=[], excluded_llm_metadata_keys=[],
-                )
-                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.id)
-                nodes.append(node)
+        nodes = nodes_of(batch)
         self._refresh_vectors()
         with self.rw.write(), self._lock:
-            vectors = self.vectors
-            for item in batch:
-                vectors.delete(ref_doc_id=item.doc.id)
-            for i in range(0, len(nodes), 1000):
-                vectors.add(nodes[i : i + 1000])
+            self._chroma.replace(batch, nodes)
             with self.db:
                 for item in batch:
                     doc, chunks = item.doc, item.chunks
@@ -656,21 +431,19 @@ class Store:
                     self.db.execute("INSERT INTO titles VALUES (?,?)",
                                     (doc.id, np.ascontiguousarray(item.title_vec, dtype=np.float32).tobytes()))
                 self._bump()
-            self._vectors_gen = self._writer_generation()  # our client saw its own (and earlier) writes
+            self._chroma.generation = self._writer_generation()  # our client saw its own (and earlier) writes
 
     def remove(self, ids: Sequence[str]) -> list[str]:
         """Delete statements (vectors first, then rows); returns the ids that existed."""
         self._refresh_vectors()
         with self.rw.write(), self._lock:
-            vectors = self.vectors
             present = list(self.hashes(ids))
-            for doc_id in present:
-                vectors.delete(ref_doc_id=doc_id)
+            self._chroma.delete(present)
             if present:
                 with self.db:
                     self.db.executemany("DELETE FROM documents WHERE id=?", [(i,) for i in present])
                     self._bump()
-                self._vectors_gen = self._writer_generation()
+                self._chroma.generation = self._writer_generation()
             return present
 
     def _writer_generation(self) -> int:
