@@ -283,8 +283,7 @@ def _run(
     ``attempt(client, kwargs, first)`` returns the raw reply text (``first`` is False on a retry, so
     a streaming attempt knows not to stream the same answer twice) or raises.
     """
-    if deadline is None:
-        deadline = time.monotonic() + settings.llm_timeout
+    deadline = time.monotonic() + settings.llm_timeout if deadline is None else deadline
     retries_left = max(0, settings.llm_max_retries)
     param_fixes_left = 6  # each optional parameter can be adapted a bounded number of times
     first = True
