@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from statementqa.answering.candidates import Span, candidates, entities, mentions_today, speaker
+from statementqa.answering.candidates import Span, candidates, entities, relative_date, speaker
 from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
@@ -152,8 +152,9 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
                 "s_len": math.log1p(len(sentence)), "s_quote": _quote_match(qwords, sentence), "s_recency": recency,
             }
             spans = candidates(rule, q.text, q.counted, text, s, e, title)
-            if rule.kind == QuestionKind.DATE and mentions_today(sentence) and st.date:
-                spans.append(Span(s, e, st.date, "STATEMENT_DATE"))
+            day = relative_date(sentence, st.date) if rule.kind == QuestionKind.DATE else None
+            if day is not None:
+                spans.append(Span(s, e, day[0], "STATEMENT_DATE", name=day[1]))
             pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms)}))
             for span in spans:
                 key = span.text.lower()
