@@ -21,7 +21,8 @@ from statementqa.answering.candidates import Span, candidates, entities, relativ
 from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
-from statementqa.textutil import fold_accents, query_acronyms, spells_out, terms, words
+from statementqa.textutil import acronym_terms as textutil_acronym_terms
+from statementqa.textutil import fold_accents, present, terms, words
 
 FEATURES = (
     "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
@@ -47,20 +48,8 @@ class Pair:
 
 
 def acronym_terms(q: Question) -> dict[str, str]:
-    """The question's acronym terms ("mous" for "MoUs") → the acronym ("mou"), so a statement that spells it out
-    ("memorandum of understanding") is not taken to lack the word the question hinges on."""
-    out: dict[str, str] = {}
-    for a in query_acronyms(q.text):
-        for t in (*terms(a), *terms(a + "s")):
-            out[t] = a
-    return out
-
-
-def present(text: str, acr: dict[str, str]) -> set[str]:
-    """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out."""
-    found = set(terms(text))
-    found.update(t for t, a in acr.items() if t not in found and spells_out(a, text))
-    return found
+    """The question's acronym terms → the acronym (``textutil.acronym_terms``)."""
+    return textutil_acronym_terms(q.text)
 
 
 def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float], acr: dict[str, str]) -> float:
