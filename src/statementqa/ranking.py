@@ -30,7 +30,7 @@ STAGE2 = ("stage1", "dense_sent", "count_match", "sent_coverage")
 STAGE2_DEPTH = 30
 COVERAGE_SENTENCES = 3  # the most question-like sentences of a statement whose coverage is measured
 COUNT_SENTENCES = 10  # … and that are searched for a figure of the counted noun
-RANKER_VERSION = 1  # bump when a feature's definition changes: the artifact must be retrained
+RANKER_VERSION = 2  # bump when a feature's definition changes: the artifact must be retrained
 
 
 class RankerError(RuntimeError):
@@ -184,7 +184,7 @@ def stage2_features(q: Question, c: StatementCandidate, text: str, sims: np.ndar
                     spans: Sequence[tuple[int, int]], idf: dict[str, float]) -> None:
     """Sentence-level evidence: the best sentence's cosine to the question, whether any sentence states a figure
     of the counted noun (how-many questions), and the best sentence's share of the question's terms (IDF-weighted)."""
-    from statementqa.textutil import term_set
+    from statementqa.textutil import acronym_terms, present
 
     f = c.features
     f["dense_sent"] = float(sims.max()) if len(sims) else 0.0
@@ -194,8 +194,9 @@ def stage2_features(q: Question, c: StatementCandidate, text: str, sims: np.ndar
                                                  for i in order[:COUNT_SENTENCES]))
     total = sum(idf.get(t, 0.0) for t in q.terms) or 1.0
     best = 0.0
+    acr = acronym_terms(q.text)
     for i in order[:COVERAGE_SENTENCES]:  # the sentences most similar to the question: how much of it they hold
         s, e = spans[i]
-        present = term_set(text[s:e])
-        best = max(best, sum(idf.get(t, 0.0) for t in q.terms if t in present) / total)
+        found = present(text[s:e], acr)
+        best = max(best, sum(idf.get(t, 0.0) for t in q.terms if t in found) / total)
     f["sent_coverage"] = best

@@ -154,6 +154,26 @@ def spells_out(acronym: str, text: str) -> bool:
     return False
 
 
+def acronym_terms(question: str) -> dict[str, str]:
+    """The question's acronym terms ("mous" for "MoUs") → the acronym ("mou"), so a text that spells it out
+    ("memorandum of understanding") is not taken to lack the word the question hinges on."""
+    out: dict[str, str] = {}
+    for a in query_acronyms(question):
+        for t in (*terms(a), *terms(a + "s")):
+            out[t] = a
+    return out
+
+
+def present(text: str, acr: dict[str, str]) -> set[str]:
+    """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out.
+
+    Why one definition: the ranker's sentence coverage and the reader's evidence must agree that "memorandum of
+    understanding" holds the asked "MoUs"."""
+    found = set(terms(text))
+    found.update(t for t, a in acr.items() if t not in found and spells_out(a, text))
+    return found
+
+
 # --- typography, number words, month numbers -------------------------------------------------------
 # Shared by eval's answer matching and the reader's figures (statementqa.figures).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.answering.candidates import candidates, full_name
+from statementqa.answering.candidates import candidates, full_name, relative_date
 from statementqa.answering.kinds import QuestionKind, classify
 
 TRANSCRIPT = (
@@ -42,3 +42,15 @@ def test_a_stage_direction_is_not_a_person() -> None:
     assert rule.kind == QuestionKind.ATTRIBUTION
     found = [c.text for c in candidates(rule, "Who said they first met in Helsinki?", (), sentence, 0, len(sentence))]
     assert "Laughs" not in found and "Sauli Niinisto" in found
+
+
+@pytest.mark.parametrize(("sentence", "iso", "expected"), [
+    ("The ministry opened its embassy today.", "2024-08-20", ("2024-08-20", "today")),
+    ("Yesterday, the ministry signed a fisheries accord.", "2024-09-12", ("2024-09-11", "yesterday")),
+    ("The talks resume tomorrow in Geneva.", "2024-02-29", ("2024-03-01", "tomorrow")),
+    ("The talks resumed in Geneva.", "2024-02-29", None),  # no relative day: the statement's date says nothing
+    ("Yesterday, the talks resumed.", None, None),  # an undated statement dates nothing
+])
+def test_a_relative_day_is_counted_from_the_statement_date(sentence: str, iso: str | None,
+                                                           expected: tuple[str, str] | None) -> None:
+    assert relative_date(sentence, iso) == expected

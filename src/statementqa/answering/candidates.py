@@ -13,6 +13,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +32,8 @@ _nlp_lock = threading.Lock()
 @dataclass(frozen=True)
 class Span:
     """A candidate answer: ``text == statement_text[start:end]``; ``label`` is a spaCy label, a figure kind,
-    SPEAKER (a transcript turn's label) or STATEMENT_DATE (the statement's own date, for "today")."""
+    SPEAKER (a transcript turn's label) or STATEMENT_DATE (the day the sentence dates itself to by its statement's
+    date: "today", "yesterday"; ``name`` holds that word)."""
 
     start: int
     end: int
@@ -168,7 +170,8 @@ def full_name(label: str, text: str, title: str = "") -> str | None:
 
 
 _SAID = re.compile(r"\b(?:said|says|added|noted|stated|told|wrote|declared|emphasi[sz]ed|stressed)\b")
-_TODAY = re.compile(r"\b(today|this week|yesterday|this morning|tonight|this afternoon)\b", re.I)
+_TODAY = re.compile(r"\b(today|this week|yesterday|tomorrow|this morning|tonight|this afternoon)\b", re.I)
+_DAY_OFFSET = {"yesterday": -1, "tomorrow": 1}  # every other _TODAY word is the statement's own day
 _DATE_WORDS = re.compile(
     rf"\b(?:{MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\.?(?:,?\s+\d{{4}})?"
@@ -233,9 +236,21 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
     return kept
 
 
-def mentions_today(sentence: str) -> bool:
-    """The sentence dates itself by the statement ("today", "this week"): its date answers "when"."""
-    return bool(_TODAY.search(sentence))
+def relative_date(sentence: str, iso: str | None) -> tuple[str, str] | None:
+    """The day a sentence dates itself to, relative to its statement's date, and the word that says so:
+    "Yesterday, the President signed …" in a statement of 16 January 2021 → ("2021-01-15", "yesterday").
+
+    Why: "today" is the statement's day, but "yesterday" is the day before; answering a when-question with the
+    statement's own date would misdate what was said by a day."""
+    m = _TODAY.search(sentence)
+    if m is None or not iso:
+        return None
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+    word = m.group(1).lower()
+    return (day + timedelta(days=_DAY_OFFSET.get(word, 0))).isoformat(), word
 
 
 FIGURE_LABELS = frozenset(k.value for k in FigureKind)

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from statementqa.answering.candidates import Span, candidates, entities, mentions_today, speaker
+from statementqa.answering.candidates import Span, candidates, entities, relative_date, speaker
 from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
-from statementqa.textutil import fold_accents, query_acronyms, spells_out, terms, words
+from statementqa.textutil import acronym_terms as textutil_acronym_terms
+from statementqa.textutil import fold_accents, present, terms, words
 
 FEATURES = (
     "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
@@ -47,20 +48,8 @@ class Pair:
 
 
 def acronym_terms(q: Question) -> dict[str, str]:
-    """The question's acronym terms ("mous" for "MoUs") → the acronym ("mou"), so a statement that spells it out
-    ("memorandum of understanding") is not taken to lack the word the question hinges on."""
-    out: dict[str, str] = {}
-    for a in query_acronyms(q.text):
-        for t in (*terms(a), *terms(a + "s")):
-            out[t] = a
-    return out
-
-
-def present(text: str, acr: dict[str, str]) -> set[str]:
-    """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out."""
-    found = set(terms(text))
-    found.update(t for t, a in acr.items() if t not in found and spells_out(a, text))
-    return found
+    """The question's acronym terms → the acronym (``textutil.acronym_terms``)."""
+    return textutil_acronym_terms(q.text)
 
 
 def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float], acr: dict[str, str]) -> float:
@@ -151,9 +140,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
                 "s_period_fit": max(scope["period_day"], scope["period_month"]), "s_first": float(i == 0),
                 "s_len": math.log1p(len(sentence)), "s_quote": _quote_match(qwords, sentence), "s_recency": recency,
             }
-            spans = candidates(rule, q.text, q.counted, text, s, e, title)
-            if rule.kind == QuestionKind.DATE and mentions_today(sentence) and st.date:
-                spans.append(Span(s, e, st.date, "STATEMENT_DATE"))
+            spans = _spans(rule, q, text, s, e, title, st.date)
             pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms)}))
             for span in spans:
                 key = span.text.lower()
@@ -163,6 +150,16 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         if p.span is not None:
             p.features["c_freq"] = math.log1p(spans_seen.get(p.span.text.lower(), 1) - 1)
     return pairs
+
+
+def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: str, iso: str | None) -> list[Span]:
+    """The sentence's candidates of the asked kind, plus, for a when-question, the day the sentence dates itself
+    to by its statement's date ("today", "yesterday")."""
+    spans = candidates(rule, q.text, q.counted, text, start, end, title)
+    day = relative_date(text[start:end], iso) if rule.kind == QuestionKind.DATE else None
+    if day is not None:
+        spans.append(Span(start, end, day[0], "STATEMENT_DATE", name=day[1]))
+    return spans
 
 
 def _span_features(span: Span | None, start: int, sentence: str, q_terms: set[str]) -> dict[str, float]:

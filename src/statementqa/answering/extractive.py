@@ -39,6 +39,10 @@ class PartAnswer:
     planted: list[Pair] = field(default_factory=list)  # would have answered but are addressed to a model
 
 
+_SAME_DAY = "the statement's date"
+_RELATIVE = {"yesterday": "the day before the statement's date", "tomorrow": "the day after the statement's date"}
+
+
 def _lead(part: PartAnswer) -> str | None:
     best = part.best
     if best is None:
@@ -48,8 +52,9 @@ def _lead(part: PartAnswer) -> str | None:
     span = best.span
     if span is None:
         return None
-    if span.label == "STATEMENT_DATE":
-        return f"{format_date(span.text)} (the statement's date; it says “today”)"
+    if span.label == "STATEMENT_DATE":  # a day the sentence gives relative to its statement's date
+        word = span.name or "today"
+        return f"{format_date(span.text)} ({_RELATIVE.get(word, _SAME_DAY)}; it says “{word}”)"
     if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
         return f"Said by {span.name} ({span.text})" if span.name else f"Said by {span.text}"
     return span.text
