@@ -7,8 +7,9 @@ evals; one validated shape keeps the stages from reaching into each other's inte
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 
 class Document(BaseModel):
@@ -89,6 +90,20 @@ class Backend(BaseModel):
     @property
     def label(self) -> str:
         return f"llm:{self.model}" if self.engine == Engine.LLM else self.engine.value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_label(cls, data: Any) -> Any:
+        """The wire form is the label (JSON answers, the UI's saved conversation): "llm:gpt-4o-mini"."""
+        if isinstance(data, str):
+            engine, _, model = data.partition(":")
+            return {"engine": engine, "model": model or None}
+        return data
+
+    @model_serializer
+    def _as_label(self) -> str:
+        """JSON keeps ``"backend": "extractive"`` / ``"llm:<model>"``, as API clients and exports read it."""
+        return self.label
 
     def __str__(self) -> str:
         return self.label
