@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from statementqa.textutil import MONTH_NAME, TENS_WORDS, UNIT_WORDS
+
 MAX_QUESTION_CHARS = 90
 
 
@@ -45,14 +47,13 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 # ---- patterns ------------------------------------------------------------------------------------
 
-_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-                 "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds|"
-                 "dozens|thousands")
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+# Count words: "one" is left out ("one of the …" counts nothing); the tables are textutil's.
+_NUMBER_WORDS = "|".join([*(w for w, n in UNIT_WORDS.items() if n >= 2), *TENS_WORDS, "hundreds", "dozens",
+                          "thousands"])
+_UNITS = "|".join(w for w, n in UNIT_WORDS.items() if 1 <= n <= 9)
 _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMBER_WORDS})(?:-(?:{_UNITS}))?)"
 _MODIFIER = r"(?:more than |over |nearly |almost |about |around |approximately |some |at least |up to |roughly )?"
-_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-           r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+_MONTHS = rf"(?:{MONTH_NAME}\b\.?)"  # textutil's month names, an abbreviation with or without its dot
 _DATE = (rf"(?:{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {_MONTHS} \d{{4}}"
          rf"|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?|{_MONTHS} \d{{4}})")
 

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from statementqa import textutil
-from statementqa.textutil import TENS_WORDS, UNIT_WORDS, normalize_word, query_acronyms, spells_out, stem, words
+from statementqa.textutil import (
+    MONTH_NAME,
+    TENS_WORDS,
+    UNIT_WORDS,
+    normalize_word,
+    query_acronyms,
+    spells_out,
+    stem,
+    words,
+)
 
 # textutil's number words as counts ("zero" counts nothing), plus the round and vague ones a statement counts with.
 NUMBER_WORDS = {
@@ -34,7 +43,7 @@ _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)
 _MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
 _DURATION_AFTER = re.compile(r"[\s-](?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?:[\s-]old)?", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_MONTH_BEFORE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$")
+_MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s+$")  # "March 5": a day; "Mayor 5", "Decision 2" are not months
 _ENUMERATOR = re.compile(r"\s*\(?\d{1,2}[.)]\s")
 # Words that may stand between a count and its noun ("the 17th such memorandum", "two new MOUs").
 _MODIFIER_MAX = 3
