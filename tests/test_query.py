@@ -38,11 +38,6 @@ def test_history_carries_each_answers_refused_flag() -> None:
     )
 
 
-def test_filters_are_active_only_when_something_is_chosen() -> None:
-    assert not Filters().active
-    assert Filters(sources=("A",)).active and Filters(since=date(2024, 1, 1)).active
-
-
 def test_options_or_keywords_not_both() -> None:
     opts = QueryOptions(top_k=2)
     assert options_of(opts, {}) is opts

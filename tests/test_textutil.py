@@ -13,15 +13,14 @@ import pytest
 
 from statementqa.textutil import (
     MONTH_NAME,
-    ORDINAL_WORDS,
-    TENS_WORDS,
-    UNIT_WORDS,
+    acronym_terms,
     fold_accents,
     fold_for_matching,
     fold_typography,
     initialisms,
     month_number,
     normalize_word,
+    present,
     query_acronyms,
     spells_out,
     strip_accents,
@@ -55,10 +54,18 @@ def test_month_number_reads_what_month_name_matches(name: str, number: int | Non
     assert (re.fullmatch(MONTH_NAME, name, re.I) is not None) == (number is not None)
 
 
-def test_number_word_tables() -> None:
-    assert UNIT_WORDS["zero"] == 0 and UNIT_WORDS["seventeen"] == 17 and TENS_WORDS["ninety"] == 90
-    assert ORDINAL_WORDS["seventeenth"] == 17 and ORDINAL_WORDS["hundredth"] == 100
-    assert len(UNIT_WORDS) == 20 and len(TENS_WORDS) == 8
+@pytest.mark.parametrize(("question", "text", "holds"), [
+    ("How many MoUs has the US signed?", "the 17th such memorandum of understanding", True),  # spelled out
+    ("How many MoUs has the US signed?", "two new MOUs signed by DOE", True),  # the acronym itself
+    ("How many MoUs has the US signed?", "a memorandum on trade", False),  # not the initials in order
+    ("How much FMF did Lebanon get?", "Foreign Military Financing for Lebanon", True),
+    ("How many memoranda were signed?", "memorandum of understanding", False),  # no acronym asked: terms only
+])
+def test_a_text_holds_the_asked_acronym_when_it_spells_it_out(question: str, text: str, holds: bool) -> None:
+    acr = acronym_terms(question)
+    asked = set(acr)
+    assert bool(asked & present(text, acr)) == holds
+    assert set(terms(text)) <= present(text, acr)  # the text's own terms are always there
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -16,11 +16,12 @@ says which issuer was used.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
+
+from statementqa.textutil import strip_accents
 
 MAX_LISTED_ISSUERS = 12
 
@@ -52,8 +53,7 @@ class IssuerMatch:
 
 def issuer_key(name: str) -> str:
     """The spelling-insensitive form of an issuer name: case, accents, punctuation and spacing dropped."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = strip_accents(name or "").casefold()
     text = re.sub(r"[^\w\s]", "", text.replace("&", " and "))
     return " ".join(text.split())
 

@@ -4,7 +4,7 @@ earlier turns of the conversation.
 Why one object: the facade, the UI, the CLI and the HTTP API all take the same six options
 (``sources, since, until, top_k, llm, history``). Spelled out in every signature they drifted (one place
 passed dates as strings, another as ``date``; history was pairs here and Answers there). ``QueryArgs`` is
-the one spelling of the keyword form, ``QueryOptions.of`` the one place it is parsed, and everything
+the one spelling of the keyword form, ``QueryOptions.parse`` the one place it is parsed, and everything
 below the caller receives the parsed ``QueryOptions``; the retrievers receive its ``Filters``.
 ``Filters`` lives here, not in the lexical index: it is what the user asked for, which every retriever
 (BM25, Chroma, SQLite counts) then applies in its own way.

@@ -9,11 +9,22 @@ evidence for ranking; the user's explicit filters stay hard filters (``filters.p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 
-from statementqa.textutil import MONTH_NAME, STOPWORDS, normalize_word, query_acronyms, terms, words
+from statementqa.textutil import (
+    MONTH_NAME,
+    STOPWORDS,
+    acronym_terms,
+    month_number,
+    normalize_word,
+    query_acronyms,
+    terms,
+    words,
+)
 
 
 class Order(StrEnum):
@@ -57,6 +68,7 @@ class Question:
     text: str
     terms: tuple[str, ...]  # stemmed index terms, deduplicated, in order
     acronyms: tuple[str, ...]  # acronym-like tokens the user typed ("mou", "nato")
+    acronym_terms: Mapping[str, str]  # their index terms → the acronym ("mous" → "mou"), for textutil.present
     counted: tuple[str, ...]  # what a how-many question counts ("MoUs", "Ukrainian refugees")
     order: Order | None
     periods: tuple[Period, ...]
@@ -66,8 +78,6 @@ class Question:
         return bool(_COUNT.search(self.text))
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = MONTH_NAME  # compiled with re.I below
 _YEAR = r"((?:19|20)\d{2})"
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?,?\s+{_YEAR}\b", re.I)
@@ -107,6 +117,13 @@ def _iso(value: str | None) -> date | None:
         return None
 
 
+def _month(name: str) -> int:
+    """The month a MONTH_NAME match names (textutil.month_number; the pattern guarantees one)."""
+    n = month_number(name)
+    assert n is not None, name
+    return n
+
+
 def periods_in(text: str) -> tuple[Period, ...]:
     """Calendar periods a question names: days, months, seasons/halves, years (most specific first)."""
     found: list[tuple[int, Period]] = []
@@ -121,10 +138,10 @@ def periods_in(text: str) -> tuple[Period, ...]:
     for m in _ISO.finditer(text):
         add(m, Period(int(m.group(1)), int(m.group(2)), int(m.group(2)), int(m.group(3))))
     for m in _DAY_FIRST.finditer(text):
-        mo = _MONTHS[m.group(2)[:3].lower()]
+        mo = _month(m.group(2))
         add(m, Period(int(m.group(3)), mo, mo, int(m.group(1))))
     for m in _MONTH_FIRST.finditer(text):
-        mo = _MONTHS[m.group(1)[:3].lower()]
+        mo = _month(m.group(1))
         add(m, Period(int(m.group(3)), mo, mo, int(m.group(2)) if m.group(2) else None))
     for m in _SEASON.finditer(text):
         lo, hi = _SEASONS[m.group(1).lower()]
@@ -170,6 +187,7 @@ def parse_question(text: str) -> Question:
         text=text,
         terms=tuple(dict.fromkeys(terms(text))),
         acronyms=tuple(query_acronyms(text)),
+        acronym_terms=MappingProxyType(acronym_terms(text)),
         counted=counted_words(text),
         order=temporal_order(text),
         periods=periods_in(text),

@@ -23,6 +23,7 @@ import numpy as np
 
 from statementqa.figures import counting
 from statementqa.question import Order, Question
+from statementqa.textutil import present
 
 STAGE1 = ("bm25_ctx", "bm25_title", "dense_chunk", "dense_title", "period_day", "period_month", "period_year",
           "period_miss", "issuer_match", "issuer_miss", "recency")
@@ -184,8 +185,6 @@ def stage2_features(q: Question, c: StatementCandidate, text: str, sims: np.ndar
                     spans: Sequence[tuple[int, int]], idf: dict[str, float]) -> None:
     """Sentence-level evidence: the best sentence's cosine to the question, whether any sentence states a figure
     of the counted noun (how-many questions), and the best sentence's share of the question's terms (IDF-weighted)."""
-    from statementqa.textutil import acronym_terms, present
-
     f = c.features
     f["dense_sent"] = float(sims.max()) if len(sims) else 0.0
     order = [int(i) for i in np.argsort(-sims)] if len(sims) else []
@@ -194,9 +193,8 @@ def stage2_features(q: Question, c: StatementCandidate, text: str, sims: np.ndar
                                                  for i in order[:COUNT_SENTENCES]))
     total = sum(idf.get(t, 0.0) for t in q.terms) or 1.0
     best = 0.0
-    acr = acronym_terms(q.text)
     for i in order[:COVERAGE_SENTENCES]:  # the sentences most similar to the question: how much of it they hold
         s, e = spans[i]
-        found = present(text[s:e], acr)
+        found = present(text[s:e], q.acronym_terms)
         best = max(best, sum(idf.get(t, 0.0) for t in q.terms if t in found) / total)
     f["sent_coverage"] = best

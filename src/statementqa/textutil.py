@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 from nltk.stem.snowball import EnglishStemmer
@@ -164,13 +165,14 @@ def acronym_terms(question: str) -> dict[str, str]:
     return out
 
 
-def present(text: str, acr: dict[str, str]) -> set[str]:
+def present(text: str, acr: Mapping[str, str]) -> set[str]:
     """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out.
 
     Why one definition: the ranker's sentence coverage and the reader's evidence must agree that "memorandum of
     understanding" holds the asked "MoUs"."""
     found = set(terms(text))
-    found.update(t for t, a in acr.items() if t not in found and spells_out(a, text))
+    spelled = {a for a in set(acr.values()) if spells_out(a, text)}  # "mou" once, not once per "mou"/"mous"
+    found.update(t for t, a in acr.items() if a in spelled)
     return found
 
 

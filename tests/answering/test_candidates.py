@@ -28,7 +28,6 @@ TRANSCRIPT = (
 ])
 def test_a_label_resolves_to_the_name_the_statement_gives(label: str, name: str) -> None:
     assert full_name(label, TRANSCRIPT) == name
-    assert name in TRANSCRIPT  # verbatim from the statement
 
 
 @pytest.mark.parametrize("label", ["MR. NOBODY", "KIRBY", "THE MODERATOR"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -40,7 +40,7 @@ class Span:
     text: str
     label: str
     counts_noun: bool = False  # a figure that counts the question's counted noun
-    name: str | None = None  # SPEAKER: the full name the statement gives the label ("Gayle Smith" for "MS SMITH")
+    name: str | None = None  # STATEMENT_DATE: the word that dates the sentence ("yesterday")
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +222,7 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
     if rule.kind == QuestionKind.ATTRIBUTION:
         who = speaker(text, start)
         if who is not None:
-            out.append(replace(who, name=full_name(who.text, text, title)))
+            out.append(who)  # its full name is looked up only for the span that answers (extractive._lead)
     seen: set[tuple[int, int]] = set()
     kept: list[Span] = []
     for span in out:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +21,6 @@ from statementqa.answering.candidates import Span, candidates, entities, relativ
 from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
-from statementqa.textutil import acronym_terms as textutil_acronym_terms
 from statementqa.textutil import fold_accents, present, terms, words
 
 FEATURES = (
@@ -47,14 +46,13 @@ class Pair:
     score: float = 0.0
 
 
-def acronym_terms(q: Question) -> dict[str, str]:
-    """The question's acronym terms → the acronym (``textutil.acronym_terms``)."""
-    return textutil_acronym_terms(q.text)
+def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:
+    return _share(q_terms, present(text, acr), idf)
 
 
-def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float], acr: dict[str, str]) -> float:
+def _share(q_terms: tuple[str, ...], found: set[str], idf: dict[str, float]) -> float:
+    """IDF-weighted share of the question's terms among ``found``."""
     total = sum(idf.get(t, 0.0) for t in q_terms) or 1.0
-    found = present(text, acr)
     return sum(idf.get(t, 0.0) for t in q_terms if t in found) / total
 
 
@@ -103,7 +101,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
     if not top:
         return []
     q_terms = set(q.terms)
-    acr = acronym_terms(q)
+    acr = q.acronym_terms
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     qwords = quoted_words(q.text) if rule.kind == QuestionKind.ATTRIBUTION else []
     lead_score = top[0].score
@@ -122,16 +120,16 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         scored = []
         for i, (s, e, dense) in enumerate(sents):
             sentence = text[s:e]
-            cov = _coverage(q.terms, sentence, idf, acr)
-            scored.append((dense + cov, i, s, e, dense, cov, sentence))
+            found = present(sentence, acr)  # once per sentence: coverage and the rare words read it
+            cov = _share(q.terms, found, idf)
+            scored.append((dense + cov, i, s, e, dense, cov, sentence, found))
         scored.sort(key=lambda t: -t[0])
         recency = st.features.get("recency", 0.0)
         scope = scope_features(q, st.date)
-        for _, i, s, e, dense, cov, sentence in scored[:SENTENCES_PER_STATEMENT]:
+        for _, i, s, e, dense, cov, sentence, found in scored[:SENTENCES_PER_STATEMENT]:
             ctx = _coverage(q.terms, f"{title} {sentence}", idf, acr)
             if ctx == 0.0 and q.terms:
                 continue  # shares no word with the question, not even through its title (1 of 218 train answers)
-            found = present(sentence, acr)
             rare_missing = (sum(1 for t in rare if t not in found) / len(rare)) if rare else 0.0
             base = {
                 "s_dense": dense, "s_dense_gap": best_dense - dense, "s_cov": cov, "s_cov_ctx": ctx,
@@ -199,7 +197,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0}
     best = ranked[0]
     text = get_text(best.statement.doc_id) or ""
-    acr = acronym_terms(q)
+    acr = q.acronym_terms
     doc_terms = present(f"{best.statement.title}\n{text}", acr)
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     figs = [m.group().lower().rstrip(".,") for m in _QUESTION_FIGURE.finditer(q.text)
@@ -225,7 +223,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
     }
 
 
-def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float], acr: dict[str, str]) -> float:
+def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:
     """How much of what the question asks *beyond its topic* the answer sentence holds: the IDF-weighted share of
     the question's terms that the statement's title does not have ("passengers" in "How many passengers were on
     the first flight from Sana'a?") found in the sentence. A near miss covers the topic, not the asked thing."""

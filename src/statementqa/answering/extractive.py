@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from statementqa import injection
+from statementqa.answering.candidates import full_name
 from statementqa.answering.claims import verdict
 from statementqa.answering.compose import REFUSAL_PREFIX, attribution, format_date, join, quoted, refusal
 from statementqa.answering.evidence import Pair, build_pairs, part_features
@@ -43,7 +44,7 @@ _SAME_DAY = "the statement's date"
 _RELATIVE = {"yesterday": "the day before the statement's date", "tomorrow": "the day after the statement's date"}
 
 
-def _lead(part: PartAnswer) -> str | None:
+def _lead(part: PartAnswer, get_text: GetText) -> str | None:
     best = part.best
     if best is None:
         return None
@@ -56,7 +57,8 @@ def _lead(part: PartAnswer) -> str | None:
         word = span.name or "today"
         return f"{format_date(span.text)} ({_RELATIVE.get(word, _SAME_DAY)}; it says “{word}”)"
     if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
-        return f"Said by {span.name} ({span.text})" if span.name else f"Said by {span.text}"
+        name = full_name(span.text, get_text(best.statement.doc_id) or "", best.statement.title)
+        return f"Said by {name} ({span.text})" if name else f"Said by {span.text}"
     return span.text
 
 
@@ -91,7 +93,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
         yes_no, why = verdict(text, sentence)
         part.lead = f"{yes_no.value.capitalize()} — {why}"
     else:
-        part.lead = _lead(part)
+        part.lead = _lead(part, get_text)
     return part
 
 

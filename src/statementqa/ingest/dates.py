@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from statementqa.ingest.common import _Bad
+from statementqa.textutil import month_number
 
 DATE_SEARCH_CHARS = 300  # a statement's own date sits in its dateline / first paragraph
 DATE_LANGUAGES = ["en"]  # fewer languages: faster and far fewer false dates
@@ -21,16 +22,6 @@ _MIN_YEAR = 1900
 
 _ISO_RE = re.compile(r"(?<![\d.\-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d\-])(?:[T ][0-9:.+\-Z]*)?")
 _DOTTED_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")  # European day.month.year
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")],
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
 _MONTH = r"(?P<month>[A-Z][A-Za-z]{2,8})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _TEXT_DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -87,7 +78,7 @@ def find_date(text: str) -> str | None:
 def _ymd(match: re.Match[str], order: str) -> str | None:
     """A regex match → ISO date, or None if it names no real calendar day (or no month)."""
     if order == "named":
-        month = _MONTHS.get(match.group("month").lower())
+        month = month_number(match.group("month"))
         year, day = int(match.group("year")), int(match.group("day"))
     else:
         a, b, c = (int(g) for g in match.groups()[:3])

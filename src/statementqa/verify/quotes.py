@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from statementqa import injection, sentences
 from statementqa.models import Citation, Passage
-from statementqa.textutil import DASHES, DOUBLE_QUOTES, INVISIBLE, SINGLE_QUOTES, shorten, words
+from statementqa.textutil import DOUBLE_QUOTES, INVISIBLE, SINGLE_QUOTES, TYPOGRAPHY_FOLD, shorten, words
 
 GetText = Callable[[str], str | None]
 
@@ -47,12 +47,7 @@ def keep_verified(
 
 # The character classes are textutil's (one definition of what typography is); the fold here keeps a map from
 # folded to source positions, so it is a loop, not ``textutil.fold_typography``.
-_FOLD = {
-    **{c: "'" for c in SINGLE_QUOTES},
-    **{c: '"' for c in DOUBLE_QUOTES},
-    **{c: "-" for c in DASHES},
-    "…": "...",
-}
+_FOLD = {chr(k): v for k, v in TYPOGRAPHY_FOLD.items() if v and k != 0xA0}  # no-break space: whitespace below
 _WRAPPERS = SINGLE_QUOTES + DOUBLE_QUOTES + "…. \t\n\r\u00a0"
 _TRAILING_PUNCT = ".,;:!?"
 
