@@ -6,6 +6,8 @@
   acceptable answer of that part; yes/no parts are labelled by whether the claim check on that sentence gives the
   gold verdict. Unanswerable near misses contribute only 0s: the scorer learns what a near miss looks like.
 - Model: scikit-learn ``LogisticRegression`` on standardized features (C chosen on dev by log-loss).
+- Answerability: a logistic regression on part features whose coefficients keep the signs ``PART_SIGNS`` declares
+  (L-BFGS-B with bounds; C chosen on dev by the calibrated log-loss).
 - Calibration: Platt scaling on dev (the best pair's logit per part → whether answering with it is right).
 - Threshold: the highest calibrated probability that refuses at most ``--max-false-refusal`` of the answerable
   dev parts. ``test`` is never read.
@@ -28,7 +30,7 @@ from _common import v2_indexes
 
 from statementqa.answering.claims import verdict
 from statementqa.answering.compose import format_date
-from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair, build_pairs, part_features
+from statementqa.answering.evidence import FEATURES, PART_FEATURES, PART_SIGNS, Pair, build_pairs, part_features
 from statementqa.answering.kinds import QuestionKind, classify, split_parts
 from statementqa.answering.scorer import READER_VERSION, artifact_path
 from statementqa.eval import EvalQuestion, answer_correct, evals_dir, load_questions
@@ -126,6 +128,31 @@ def ranking_model(rows: list[dict], C: float, rng: np.random.Generator) -> Linea
     return Linear(FEATURES, model.coef_[0], 0.0, np.zeros(len(FEATURES)), scale)
 
 
+def signed_fit(X: np.ndarray, y: np.ndarray, features: tuple[str, ...], C: float) -> Linear:
+    """Class-balanced, L2-regularized logistic regression whose coefficients keep ``PART_SIGNS``' directions (scipy's
+    L-BFGS-B with bounds: scikit-learn's LogisticRegression has no sign constraints)."""
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    Z = (X - mean) / scale
+    weight = np.where(y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1)))
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        p = expit(Z @ w + b)
+        ll = -np.sum(weight * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))) + 0.5 / C * float(w @ w)
+        g = weight * (p - y)
+        return ll, np.append(Z.T @ g + w / C, g.sum())
+
+    bounds = [(0.0, None) if PART_SIGNS[f] > 0 else (None, 0.0) if PART_SIGNS[f] < 0 else (None, None)
+              for f in features]
+    res = minimize(loss, np.zeros(len(features) + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)])
+    return Linear(features, res.x[:-1], float(res.x[-1]), mean, scale)
+
+
 def parts(model: Linear, rows: list[dict]) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
     """Per part, ranked by ``model``: its part features, whether answering with the best pair is right, and
     whether the part is answerable."""
@@ -148,9 +175,6 @@ def main() -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import log_loss
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from train_ranker import fit  # standardize + logistic regression, as for the ranker
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", type=Path, action="append", help="a v2 index (repeatable: several pools)")
     ap.add_argument("--max-false-refusal", type=float, default=0.08)
@@ -172,13 +196,19 @@ def main() -> int:
             best = (hit, C, model)
     assert best is not None
     _, C, model = best
-    # answerability: fitted on train parts (is the best pair right?), calibrated on dev
+    # answerability: fitted on train parts (is the part answerable?), C and calibration on dev
     ftr, _, atr = parts(model, data["train"])
     Xa = np.array([[f[n] for n in PART_FEATURES] for f in ftr])
-    answer_model = fit(Xa, atr, PART_FEATURES, 1.0)  # does the corpus answer this part at all?
     fdev, y, answerable = parts(model, data["dev"])
+    fitted = []
+    for c in GRID:
+        m = signed_fit(Xa, atr, PART_FEATURES, c)
+        zc = m.logits(fdev)
+        pc = LogisticRegression(C=1e6).fit(zc.reshape(-1, 1), y)
+        fitted.append((log_loss(y, pc.predict_proba(zc.reshape(-1, 1))[:, 1], labels=[0, 1]), c, m, pc))
+        print(f"answerability C={c}: dev log-loss {fitted[-1][0]:.4f}")
+    _, answer_C, answer_model, platt = min(fitted, key=lambda t: t[0])
     z = answer_model.logits(fdev)
-    platt = LogisticRegression(C=1e6).fit(z.reshape(-1, 1), y)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     prob = platt.predict_proba(z.reshape(-1, 1))[:, 1]
     loss = log_loss(y, prob, labels=[0, 1])
@@ -207,10 +237,11 @@ def main() -> int:
         "version": READER_VERSION,
         "info": {"created": datetime.now().isoformat(timespec="seconds"), "trained_on": "evals v2 train",
                  "calibrated_on": "evals v2 dev (Platt scaling; threshold for the false-refusal target)",
-                 "C": C, "max_false_refusal": args.max_false_refusal, "index": str(index_dir),
+                 "C": C, "answerable_C": answer_C, "max_false_refusal": args.max_false_refusal, "index": str(index_dir),
                  "dev": {"false_refusal": fr, "refusal_recall": rr, "part_accuracy": acc, "parts": len(prob)},
                  "model": "sklearn LogisticRegression on standardized pairwise feature differences (ranking); "
-                          "LogisticRegression(class_weight=balanced) on part features (answerability, train); "
+                          "sign-constrained class-balanced logistic regression on part features (answerability, train; "
+                          "signs from evidence.PART_SIGNS, C by dev log-loss); "
                           "Platt scaling of its logit (dev)"},
         "model": {"features": list(FEATURES), "coef": [round(float(c), 6) for c in model.coef],
                   "intercept": round(model.intercept, 6), "mean": [round(float(v), 6) for v in model.mean],

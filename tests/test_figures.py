@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.figures import Kind, counting, figures
+from statementqa.figures import Kind, counting, figures, ordinal_values
 
 MOU = ("MoUs",)
 
@@ -30,3 +30,13 @@ def test_figure_kinds_and_what_is_not_a_figure() -> None:
         "programme with F-35 jets, the third such pledge.")}
     assert found == {"2022": Kind.YEAR, "12": Kind.COUNT, "$4.5 billion": Kind.MONEY, "12 percent": Kind.PERCENT,
                      "two": Kind.DURATION, "third": Kind.ORDINAL}
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("the 18th U.S. memorandum of understanding", {18}),
+    ("The Eighth U.S.-UAE Economic Policy Dialogue", {8}),
+    ("its twenty-seventh session and the 3rd round", {27, 3}),
+    ("F-35 jets, 2024, $18 million", set()),
+])
+def test_ordinal_values_by_value(text: str, values: set[int]) -> None:
+    assert ordinal_values(text) == values

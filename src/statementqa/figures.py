@@ -138,3 +138,24 @@ def _starts_spelled(acronym: str, window: str) -> bool:
 def counting(text: str, nouns: tuple[str, ...] | list[str]) -> list[Figure]:
     """The figures of ``text`` that count any of ``nouns`` (none when no noun is given)."""
     return [f for f in figures(text) if any(counts_noun(text, f, n) for n in nouns)]
+
+
+_ORDINAL_DIGITS = re.compile(r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\b", re.I)
+_ORDINAL_WORD = re.compile(
+    r"\b(?:(?P<tens>" + "|".join(TENS_WORDS) + r")[\s-])?(?P<unit>"
+    + "|".join(sorted(textutil.ORDINAL_WORDS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+
+
+def ordinal_values(text: str) -> frozenset[int]:
+    """The ordinals a text names, by value: "the 18th MoU", "the eighth Strategic Dialogue", "its twenty-seventh
+    session" → {18, 8, 27}.
+
+    Why by value: a question about "the ninth U.S.-UAE dialogue" is not answered by a statement that only speaks of
+    "the Eighth" — and "9th" and "ninth" are the same ordinal."""
+    out = {int(m.group(1)) for m in _ORDINAL_DIGITS.finditer(text)}
+    for m in _ORDINAL_WORD.finditer(text):
+        tens = TENS_WORDS[m.group("tens").lower()] if m.group("tens") else 0
+        out.add(tens + textutil.ORDINAL_WORDS[m.group("unit").lower()])
+    return frozenset(out)

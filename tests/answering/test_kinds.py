@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from statementqa.answering.kinds import QuestionKind as K
-from statementqa.answering.kinds import classify, split_parts
+from statementqa.answering.kinds import classify, lead_fits, split_parts
 
 CASES = [
     ("Who said 'Putin is weaponizing food, literally'?", K.ATTRIBUTION),
@@ -22,6 +22,9 @@ CASES = [
     ("How much military aid did the US announce for Ukraine in August 2022?", K.AMOUNT),
     ("czech f35 purchse price", K.AMOUNT),
     ("What share of Yemenis needed assistance?", K.AMOUNT),
+    ("What is the cost of the Gordie Howe International Bridge?", K.AMOUNT),
+    ("Whom did Blinken meet to discuss the human cost of Russia's war?", K.PERSON),
+    ("Which utility CEO told Biden that the wind project would save customers $2.2 billion?", K.ATTRIBUTION),
     ("When did the U.S.-Tanzania Open Skies agreement enter into force?", K.DATE),
     ("On what date did the pause end?", K.DATE),
     ("In which city was the launch of the Minerals Security Partnership announced?", K.PLACE),
@@ -50,3 +53,34 @@ def test_question_kind(question: str, kind: K) -> None:
 ])
 def test_parts_of_a_question(question: str, parts: int) -> None:
     assert len(split_parts(question)) == parts
+
+
+# A lead of the type the question asks for (1), of a vaguer date (0.5), or of another type (0): the near misses
+# this catches answer with a neighbouring fact ("37" companies for "how much funding").
+FIT_CASES = [
+    ("How much funding did the White House attach to the initiative?", "money", "$37 million", False, 1.0),
+    ("How much funding did the White House attach to the initiative?", "count", "37", False, 0.0),
+    ("What is the cost of the bridge?", "count", "two", False, 0.0),
+    ("What share of Yemenis needed assistance?", "percent", "80 percent", False, 1.0),
+    ("What share of Yemenis needed assistance?", "money", "$80 million", False, 0.0),
+    ("How much grain left Ukraine's ports?", "count", "10 million", False, 1.0),  # no unit asked: any figure
+    ("On what date was the dialogue held?", "DATE", "June 8", False, 1.0),
+    ("On what date was the dialogue held?", "DATE", "Friday", False, 0.0),
+    ("On what date was the dialogue held?", "DATE", "two-day", False, 0.0),
+    ("On what date was the dialogue held?", "DATE", "March 2022", False, 0.5),
+    ("In what year was the treaty signed?", "DATE", "1951", False, 1.0),
+    ("In what year was the treaty signed?", "DATE", "last year", False, 0.0),
+    ("When did the embassy open?", "STATEMENT_DATE", "2023-06-14", False, 1.0),
+    ("How many misconduct records did the database contain?", "ordinal", "first", False, 0.0),
+    ("How many MoUs has the US signed?", "ordinal", "17th", True, 1.0),
+    ("Who was the gunman?", None, "", False, 0.0),
+    ("Who was the gunman?", "PERSON", "Robert Bowers", False, 1.0),
+    ("Where is the secretariat?", "ORG", "the Alliance", False, 0.0),
+    ("Who said 'we will not waver'?", "SPEAKER", "SECRETARY BLINKEN", False, 1.0),
+    ("Did Biden thank Egypt?", None, "", False, 1.0),  # a verdict answers, not a span
+]
+
+
+@pytest.mark.parametrize(("question", "label", "text", "counts", "fit"), FIT_CASES)
+def test_a_lead_fits_the_asked_type(question: str, label: str | None, text: str, counts: bool, fit: float) -> None:
+    assert lead_fits(classify(question), question, label, text, counts) == fit

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from statementqa.answering.candidates import Span, candidates, entities, relative_date, speaker
-from statementqa.answering.kinds import KindRule, QuestionKind
+from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits
+from statementqa.figures import ordinal_values
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
 from statementqa.textutil import fold_accents, present, terms, words
@@ -27,6 +28,7 @@ FEATURES = (
     "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
     "s_period_miss", "s_period_fit", "s_first", "s_len", "s_quote", "s_recency",
     "c_none", "c_counts", "c_near", "c_freq", "c_speaker", "c_today", "c_kind_figure", "c_kind_entity",
+    "c_fit", "c_in_question",
 )
 STATEMENTS = 5  # statements whose sentences may answer
 SENTENCES_PER_STATEMENT = 6  # best sentences of each (by similarity and coverage) that are tagged for candidates
@@ -139,11 +141,13 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
                 "s_len": math.log1p(len(sentence)), "s_quote": _quote_match(qwords, sentence), "s_recency": recency,
             }
             spans = _spans(rule, q, text, s, e, title, st.date)
-            pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms)}))
+            pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms),
+                                                     **_lead_features(rule, q, None)}))
             for span in spans:
                 key = span.text.lower()
                 spans_seen[key] = spans_seen.get(key, 0) + 1
-                pairs.append(Pair(st, rank, s, e, span, {**base, **_span_features(span, s, sentence, q_terms)}))
+                pairs.append(Pair(st, rank, s, e, span, {**base, **_span_features(span, s, sentence, q_terms),
+                                                         **_lead_features(rule, q, span)}))
     for p in pairs:
         if p.span is not None:
             p.features["c_freq"] = math.log1p(spans_seen.get(p.span.text.lower(), 1) - 1)
@@ -172,6 +176,18 @@ def _span_features(span: Span | None, start: int, sentence: str, q_terms: set[st
             "c_kind_entity": float(not figure and not special)}
 
 
+def _lead_features(rule: KindRule, q: Question, span: Span | None) -> dict[str, float]:
+    """Is the span of the asked type (``kinds.lead_fits``), and how much of it the question already says: "Antony
+    J. Blinken" does not answer "Which Czech head of state did Antony Blinken meet?", "Ukraine" not "In which
+    country were the US-Ukraine talks hosted?" (a span that is *all* question words was never a candidate)."""
+    if span is None:
+        return {"c_fit": lead_fits(rule, q.text, None, "", False), "c_in_question": 0.0}
+    own = [t for t in terms(span.text) if len(t) > 1]
+    asked = set(q.terms)
+    return {"c_fit": lead_fits(rule, q.text, span.label, span.text, span.counts_noun),
+            "c_in_question": (sum(t in asked for t in own) / len(own)) if own else 0.0}
+
+
 __all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quoted_words", "speaker"]
 
 
@@ -180,7 +196,19 @@ __all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quoted_words", "speak
 PART_FEATURES = (
     "a_best", "a_margin", "a_stmt_score", "a_cov", "a_cov_ctx", "a_dense", "a_rare_missing_doc",
     "a_figures_missing", "a_typed", "a_counts", "a_none_best", "a_period_miss", "a_beyond_title", "a_best_of_top",
+    "a_lead_fit", "a_ordinal_clash",
 )
+# The direction each part feature may push answerability (+1 up, -1 down, 0 either): more of the question's words
+# in the answer sentence, a span of the asked type or a stronger statement never make an answer *less* likely to be
+# right. Why fixed signs: the v2 near misses are written to cover the topic's words, so an unconstrained fit learned
+# "full coverage → refuse" and refused the seed question on a two-statement index; the signs keep what the model
+# learns from the eval's quirks to what holds for any corpus.
+PART_SIGNS = {
+    "a_best": 1, "a_margin": 1, "a_stmt_score": 1, "a_cov": 1, "a_cov_ctx": 1, "a_dense": 1, "a_rare_missing_doc": -1,
+    "a_figures_missing": -1, "a_typed": 1, "a_counts": 1, "a_none_best": 0, "a_period_miss": -1, "a_beyond_title": 1,
+    "a_best_of_top": 0, "a_lead_fit": 1, "a_ordinal_clash": -1,
+}
+assert set(PART_SIGNS) == set(PART_FEATURES)
 _QUESTION_FIGURE = re.compile(r"\b\d[\d,.]*(?:st|nd|rd|th)?\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|"
                               r"eighth|ninth|tenth|eleventh|twelfth|[a-z]+tieth|[a-z]+-(?:first|second|third|"
                               r"fourth|fifth|sixth|seventh|eighth|ninth))\b", re.I)
@@ -220,7 +248,20 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_period_miss": best.features["s_period_miss"],
         "a_beyond_title": _beyond_title(q, best, text, idf, acr),
         "a_best_of_top": float(sum(p.score >= best.score - 1.0 for p in ranked[:10])),
+        "a_lead_fit": lead_fits(rule, q.text, best.span.label if best.span else None,
+                                best.span.text if best.span else "", bool(best.span and best.span.counts_noun)),
+        "a_ordinal_clash": _ordinal_clash(q, best, text),
     }
+
+
+def _ordinal_clash(q: Question, best: Pair, text: str) -> float:
+    """1 when the question names an ordinal ("the ninth dialogue") and the answering statement names ordinals but
+    not that one ("the Eighth …"): the statement is about a neighbour of the asked thing, the classic near miss."""
+    asked = ordinal_values(q.text)
+    if not asked:
+        return 0.0
+    named = ordinal_values(f"{best.statement.title}\n{text}")
+    return float(bool(named) and not asked & named)
 
 
 def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:

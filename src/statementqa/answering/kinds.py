@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from statementqa.figures import Kind as FigureKind
+from statementqa.textutil import MONTH_NAME
 
 
 class QuestionKind(StrEnum):
@@ -46,7 +47,8 @@ _SAY = (r"(?:said|say|says|stated|told|tell|described|called|remarked|warned|wro
         r"emphasi[sz]ed|stressed|asked|insisted|added|vowed|characteri[sz]ed|likened|referred)")
 _PERSON_NOUN = (r"(?:official|minister|leader|secretary|president|ambassador|governor|senator|person|spokesperson|"
                 r"envoy|advisor|adviser|diplomat|premier|chancellor|king|queen|prince|emir|amir|general|head|chief|"
-                r"counterpart|representative|deputy|administrator|director|coordinator|nominee|judge|member)")
+                r"counterpart|representative|deputy|administrator|director|coordinator|nominee|judge|member|ceo|executive|"
+                r"chair|chairman|chairwoman|chairperson|founder|mayor|lawmaker|spokesman|spokeswoman|commissioner)")
 _ORG_NOUN = (r"(?:company|companies|organi[sz]ation|agency|agencies|firm|group|bank|institution|drugmaker|"
              r"manufacturer|producer|department|ministry|body|bureau|office|university|party|alliance|coalition|"
              r"court|council|committee|fund|foundation|airline|carrier|network|union)")
@@ -69,8 +71,11 @@ RULES: tuple[KindRule, ...] = (
     KindRule(QuestionKind.COUNT, _rx(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bhow often\b"),
              frozenset({"CARDINAL", "ORDINAL", "QUANTITY"}), frozenset({FigureKind.COUNT, FigureKind.ORDINAL})),
     KindRule(QuestionKind.AMOUNT,
+             # A bare "cost" or "price" makes an amount question only when no other question word asks for
+             # something else ("Whom did Blinken meet to discuss the human cost of the war?" asks for a person).
              _rx(r"\bhow much\b|\bwhat (?:\w+\s+)?(?:amount|share|percentage|proportion|sum|value|price|cost|"
-                 r"percent|fraction|rate|total)\b|\b(?:price|cost|worth|value|amount)\b"),
+                 r"percent|fraction|rate|total)\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
+                 r"\b(?:price|cost|worth|value|amount)\b"),
              frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
              frozenset({FigureKind.MONEY, FigureKind.PERCENT, FigureKind.COUNT})),
     KindRule(QuestionKind.DATE,
@@ -116,3 +121,46 @@ def split_parts(text: str) -> list[str]:
     pieces = [p.strip(" ,;?") for p in _PART_SPLIT.split(text)]
     pieces = [p for p in pieces if len(p.split()) >= 2]
     return pieces if len(pieces) > 1 else [text.strip()]
+
+
+# What an amount question asks for, when it says: money ("How much funding …", "What is the cost …") or a share.
+_ASKS_MONEY = _rx(r"\b(?:fund\w*|cost\w*|price\w*|worth|spen[dt]\w*|budget\w*|dollars?|euros?|money|aid|"
+                  r"assistance|grants?|loans?|invest\w*|financ\w*|paid|pay(?:ment)?s?|pledg\w*|contribut\w*|"
+                  r"revenues?|sales)\b|[$€£]")
+_ASKS_SHARE = _rx(r"\b(?:percent\w*|share|proportion|fraction|rate)\b|%")
+_ASKS_YEAR = _rx(r"\b(?:what|which|in what|in which) year\b")
+_DAY_OF_MONTH = _rx(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_NAME + r"\b|\b" + MONTH_NAME
+                    + r"\.?\s+\d{1,2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
+_YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
+_MONTH_IN = re.compile(rf"\b{MONTH_NAME}\b")
+
+
+def lead_fits(rule: KindRule, question: str, label: str | None, text: str, counts_noun: bool) -> float:
+    """How well a candidate lead (``label``/``text``; None = no span, only the sentence) is of the type the
+    question asks for: 1 fits, 0 does not, 0.5 a date vaguer than asked ("in 2022" for "on what date").
+
+    Why: a near miss answers with a neighbouring fact of the wrong type — "37" (companies) for "How much funding
+    …?", "Friday" or "two-day" for "On what date …?", "first" for "How many records …?". The reader's
+    answerability model weighs this evidence; it does not decide alone."""
+    kind = rule.kind
+    if kind in (QuestionKind.YESNO, QuestionKind.STATEMENT):
+        return 1.0  # answered by a verdict or a sentence, never by a span
+    if label is None:
+        return 0.0
+    if kind == QuestionKind.COUNT:
+        return float(counts_noun)
+    if kind == QuestionKind.AMOUNT:
+        if _ASKS_SHARE.search(question):
+            return float(label in ("percent", "PERCENT"))
+        if _ASKS_MONEY.search(question):
+            return float(label in ("money", "MONEY"))
+        return 1.0
+    if kind == QuestionKind.DATE:
+        if label == "STATEMENT_DATE":
+            return 1.0
+        if _ASKS_YEAR.search(question):
+            return float(bool(_YEAR_IN.search(text)))
+        if _DAY_OF_MONTH.search(text):
+            return 1.0
+        return 0.5 if _YEAR_IN.search(text) or _MONTH_IN.search(text) else 0.0
+    return float(label in rule.labels or label == "SPEAKER")

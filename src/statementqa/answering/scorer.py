@@ -2,9 +2,10 @@
 
 Why learned and calibrated: the refusal decision compares this probability with a threshold; a probability that
 means what it says (an answer given at 0.7 is right about 70% of the time) is what lets the threshold be chosen
-for a stated false-refusal rate. ``benchmarks/train_reader.py`` fits a logistic regression on the v2 ``train``
-split, Platt-scales it on ``dev`` and picks the threshold there; ``data/reader.json`` holds the coefficients,
-the calibration, the threshold and the feature names they expect.
+for a stated false-refusal rate. ``benchmarks/train_reader.py`` fits two logistic regressions on the v2 ``train``
+split — a ranking of pairs, and answerability over part features with the coefficient signs
+``evidence.PART_SIGNS`` declares — Platt-scales the latter on ``dev`` and picks the threshold there;
+``data/reader.json`` holds the coefficients, the calibration, the threshold and the feature names they expect.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair
 from statementqa.ranking import Linear, read_artifact
 from statementqa.ranking import artifact_path as ranking_artifact_path
 
-READER_VERSION = 3  # bump when a feature's definition changes: the artifact must be retrained
+READER_VERSION = 4  # bump when a feature's definition changes: the artifact must be retrained
 
 
 @dataclass(frozen=True)
