@@ -184,7 +184,14 @@ def _in_question(text: str, question: str) -> bool:
     parts = [normalize_word(w) for w in words(text)]
     return bool(parts) and all(p in asked for p in parts)
 
-_STAGE_DIRECTION = re.compile(r"\(\w+\.?\)?")
+_HONORIFICS = frozenset({"jr", "sr", "mr", "mrs", "ms", "dr", "ii", "iii", "iv", "hon", "esq"})
+# A transcript's stage direction: a one-word parenthetical ("(Laughs.)", "(Applause)") or one that starts with a
+# stage word ("(Speaks in Spanish.)", "(Inaudible question.)"), anywhere in the sentence.
+_STAGE_DIRECTION = re.compile(
+    r"\(\s*(?:[A-Z]\w*\.?|(?:applause|laughter|laughs|laughing|inaudible|crosstalk|cheers|chuckles|pause|speaks|"
+    r"speaking|via|interpret\w*|off[- ]mic|audio|video|break|music|gavel)\b[^()]{0,60}?)\s*\)",
+    re.I,
+)
 
 # What makes a DATE entity a date: spaCy also labels bare ordinals DATE ("its 41st embassy").
 _DATE_CUE = re.compile(
@@ -212,11 +219,14 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
         for m in _DATE_WORDS.finditer(sentence):
             out.append(Span(start + m.start(), start + m.end(), m.group(), "DATE"))
     if rule.labels:
+        directions = list(_STAGE_DIRECTION.finditer(sentence))
         for s, e, label in entities(sentence):
             if label == "DATE" and (not _DATE_CUE.search(sentence[s:e]) or _TODAY.fullmatch(sentence[s:e].strip())):
                 continue  # not a date, or "today": the statement's own date answers that (evidence.py)
-            if _STAGE_DIRECTION.fullmatch(sentence[max(0, s - 1) : e + 2]):
+            if any(m.start() < s and e < m.end() for m in directions):
                 continue  # "(Laughs.)", "(Applause)": a transcript's stage direction, not a name
+            if all(w.rstrip(".").lower() in _HONORIFICS for w in sentence[s:e].replace(",", " ").split()):
+                continue  # "Jr.", "Mr.": spaCy tags the suffix of "Joseph R. Biden, Jr." as a name of its own
             if label in rule.labels and not (rule.figures and label in ("CARDINAL", "ORDINAL", "MONEY", "PERCENT")):
                 out.append(Span(start + s, start + e, sentence[s:e], label))
     if rule.kind == QuestionKind.ATTRIBUTION:

@@ -1,9 +1,10 @@
 """Question kinds: what a question asks for, and what can answer it — one rule per kind, in one table.
 
 Why a table: a kind decides which spans of a sentence may lead the answer (a who-question is answered by a
-person, a how-many question by a count of the asked noun, a when-question by a date). Adding a kind means
-adding one ``KindRule`` here and one row to ``tests/answering/test_kinds.py``; the scorer learns how much each
-kind's evidence is worth.
+person, a how-many question by a count of the asked noun, a when-question by a date), and ``lead_fits`` says how
+well a candidate is of the asked type. Adding a kind means adding one ``KindRule`` here (and its branch of
+``lead_fits`` if its labels alone do not say what fits) and rows to ``tests/answering/test_kinds.py``; the scorer
+learns how much each kind's evidence is worth.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ RULES: tuple[KindRule, ...] = (
              # A bare "cost" or "price" makes an amount question only when no other question word asks for
              # something else ("Whom did Blinken meet to discuss the human cost of the war?" asks for a person).
              _rx(r"\bhow much\b|\bwhat (?:\w+\s+)?(?:amount|share|percentage|proportion|sum|value|price|cost|"
-                 r"percent|fraction|rate|total)\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
+                 r"percent|fraction|rate|total|margin)\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
                  r"\b(?:price|cost|worth|value|amount)\b"),
              frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
              frozenset({FigureKind.MONEY, FigureKind.PERCENT, FigureKind.COUNT})),
