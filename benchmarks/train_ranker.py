@@ -37,6 +37,7 @@ LEVERS = {
     "dense (chunks, titles, sentences)": ("dense_chunk", "dense_title", "dense_sent"),
     "sentence stage (stage 2)": ("dense_sent", "count_match", "sent_coverage"),
     "figure of the counted noun": ("count_match",),
+    "quoted words (stage 2)": ("quote_match",),
 }
 
 

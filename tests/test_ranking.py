@@ -14,6 +14,7 @@ from statementqa.ranking import (
     artifact_path,
     issuers_named,
     load_ranker,
+    quote_match,
     scope_features,
 )
 
@@ -38,6 +39,24 @@ def test_period_features_say_whether_the_statement_date_fits() -> None:
                                                "period_miss": 0.0}
     assert scope_features(q, "2021-03-03")["period_miss"] == 1.0
     assert set(scope_features(parse_question("Who met whom?"), "2021-03-03").values()) == {0.0}
+
+
+@pytest.mark.parametrize(("question", "quotes"), [
+    ("Who said 'leadership is partnership' at the G7?", ("leadership is partnership",)),
+    ("Who said “Halloween is not a magical day”?", ("Halloween is not a magical day",)),
+    ("Did Qatar's Amir hear Biden's plan?", ()),  # apostrophes open nothing
+    ("When did a release first call the disease 'mpox'?", ()),  # one quoted word names a term: BM25's job
+])
+def test_questions_quote_words_in_any_quote_marks(question: str, quotes: tuple[str, ...]) -> None:
+    assert parse_question(question).quotes == quotes
+
+
+def test_quote_match_needs_the_quoted_words_together() -> None:
+    text = "PRESIDENT MACRON: Leadership — is partnership. And we are together."
+    assert quote_match(("leadership is partnership",), text) == 1.0  # case, dashes and punctuation folded
+    assert quote_match(("partnership is leadership",), text) == 0.0  # every word, not together
+    assert quote_match(("leadership is partnership", "we are apart"), text) == 0.5
+    assert quote_match((), text) == 0.0
 
 
 def test_the_shipped_ranker_expects_the_features_this_code_computes() -> None:

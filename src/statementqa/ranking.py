@@ -23,15 +23,15 @@ import numpy as np
 
 from statementqa.figures import counting
 from statementqa.question import Order, Question
-from statementqa.textutil import present
+from statementqa.textutil import fold_for_matching, present, words
 
 STAGE1 = ("bm25_ctx", "bm25_title", "dense_chunk", "dense_title", "period_day", "period_month", "period_year",
           "period_miss", "issuer_match", "issuer_miss", "recency")
-STAGE2 = ("stage1", "dense_sent", "count_match", "sent_coverage")
+STAGE2 = ("stage1", "dense_sent", "count_match", "sent_coverage", "quote_match")
 STAGE2_DEPTH = 30
 COVERAGE_SENTENCES = 3  # the most question-like sentences of a statement whose coverage is measured
 COUNT_SENTENCES = 10  # … and that are searched for a figure of the counted noun
-RANKER_VERSION = 2  # bump when a feature's definition changes: the artifact must be retrained
+RANKER_VERSION = 3  # bump when a feature's definition changes: the artifact must be retrained
 
 
 class RankerError(RuntimeError):
@@ -198,3 +198,22 @@ def stage2_features(q: Question, c: StatementCandidate, text: str, sims: np.ndar
         found = present(text[s:e], q.acronym_terms)
         best = max(best, sum(idf.get(t, 0.0) for t in q.terms if t in found) / total)
     f["sent_coverage"] = best
+    f["quote_match"] = quote_match(q.quotes, text)
+
+
+def _word_line(text: str) -> str:
+    return " " + " ".join(words(fold_for_matching(text))) + " "
+
+
+def quote_match(quotes: Sequence[str], text: str) -> float:
+    """The share of the question's quoted spans that the statement holds word for word (typography, case,
+    accents and punctuation between words folded); 0 when the question quotes nothing.
+
+    Why: a question that quotes words ("Who said 'leadership is partnership'?") names the statement by them, and
+    the summit communiqué that shares every other word of the question does not hold them; BM25 and the dense
+    scores see only the words, not that they stand together."""
+    spans = [w for w in (_word_line(s) for s in quotes) if w.strip()]
+    if not spans:
+        return 0.0
+    line = _word_line(text)
+    return sum(w in line for w in spans) / len(spans)
