@@ -57,6 +57,9 @@ def test_quote_match_needs_the_quoted_words_together() -> None:
     assert quote_match(("partnership is leadership",), text) == 0.0  # every word, not together
     assert quote_match(("leadership is partnership", "we are apart"), text) == 0.5
     assert quote_match((), text) == 0.0
+    assert quote_match(("leader",), text) == 0.0  # whole words: "Leadership" does not hold "leader"
+    assert quote_match(("don't stop",), "“We don’t stop,” Lipavský said.") == 1.0  # any apostrophe
+    assert quote_match(("Lipavsky said",), "“We don’t stop,” Lipavský said.") == 1.0  # accents folded
 
 
 def test_the_shipped_ranker_expects_the_features_this_code_computes() -> None:
