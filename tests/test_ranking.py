@@ -11,7 +11,9 @@ from statementqa.ranking import (
     STAGE1,
     STAGE2,
     RankerError,
+    StatementCandidate,
     artifact_path,
+    head_features,
     issuers_named,
     load_ranker,
     quote_match,
@@ -60,6 +62,15 @@ def test_quote_match_needs_the_quoted_words_together() -> None:
     assert quote_match(("leader",), text) == 0.0  # whole words: "Leadership" does not hold "leader"
     assert quote_match(("don't stop",), "“We don’t stop,” Lipavský said.") == 1.0  # any apostrophe
     assert quote_match(("Lipavsky said",), "“We don’t stop,” Lipavský said.") == 1.0  # accents folded
+
+
+def test_head_features_measure_sentence_evidence_against_the_heads_best() -> None:
+    head = [StatementCandidate(doc_id=d, pos=i, source="s", date=None, best_chunk=-1,
+                               features={"dense_sent": cos, "sent_coverage": cov})
+            for i, (d, cos, cov) in enumerate([("a", 0.5, 0.9), ("b", 0.8, 0.3)])]
+    head_features(head)
+    assert [c.features["dense_sent_rel"] for c in head] == pytest.approx([-0.3, 0.0])
+    assert [c.features["sent_coverage_rel"] for c in head] == pytest.approx([0.0, -0.6])
 
 
 def test_the_shipped_ranker_expects_the_features_this_code_computes() -> None:
