@@ -25,7 +25,7 @@ from _common import v2_indexes
 
 from statementqa.eval import EvalQuestion, evals_dir, load_questions
 from statementqa.lexical import Filters
-from statementqa.ranking import RANKER_VERSION, STAGE1, STAGE2, STAGE2_DEPTH, Linear, artifact_path
+from statementqa.ranking import RANKER_VERSION, STAGE1, STAGE2, STAGE2_DEPTH, Linear, artifact_path, head_features
 from statementqa.retrieve import Retriever
 
 GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -34,9 +34,11 @@ LEVERS = {
     "scope (period, issuer)": ("period_day", "period_month", "period_year", "period_miss", "issuer_match",
                                "issuer_miss"),
     "recency (latest/earliest)": ("recency",),
-    "dense (chunks, titles, sentences)": ("dense_chunk", "dense_title", "dense_sent"),
+    "dense (chunks, titles, sentences)": ("dense_chunk", "dense_title", "dense_sent", "dense_sent_rel"),
     "sentence stage (stage 2)": ("dense_sent", "count_match", "sent_coverage"),
     "figure of the counted noun": ("count_match",),
+    "quoted words (stage 2)": ("quote_match",),
+    "sentence evidence relative to the head's best": ("dense_sent_rel", "sent_coverage_rel"),
 }
 
 
@@ -80,6 +82,7 @@ class Data:
                 c.score = float(logit)
             cands.sort(key=lambda c: -c.score)
             self.evidence(retriever, parsed, qvec, lex, cands[:STAGE2_DEPTH])
+            head_features(cands[:STAGE2_DEPTH])
 
     @staticmethod
     def evidence(retriever, parsed, qvec, lex, head) -> None:  # noqa: ANN001
@@ -103,6 +106,7 @@ class Data:
             if s2 is not None:
                 head = order[:STAGE2_DEPTH]
                 self.evidence(retriever, parsed, qvec, lex, head)
+                head_features(head)
                 logits = s2.logits([c.features for c in head])
                 head = [c for _, c in sorted(zip(logits, head, strict=True), key=lambda t: -t[0])]
                 order = head + order[STAGE2_DEPTH:]

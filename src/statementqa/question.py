@@ -72,6 +72,7 @@ class Question:
     counted: tuple[str, ...]  # what a how-many question counts ("MoUs", "Ukrainian refugees")
     order: Order | None
     periods: tuple[Period, ...]
+    quotes: tuple[str, ...] = ()  # the words the question quotes ("Who said 'leadership is partnership'?")
 
     @property
     def is_count(self) -> bool:
@@ -181,6 +182,17 @@ def counted_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A quoted span: opened by a quote mark not inside a word (so "Biden's" opens nothing), closed by one not
+# followed by a letter; at least three characters.
+QUOTED_WORDS = 2  # a single quoted word ("mpox") names a term, which BM25 matches already
+_QUOTED = re.compile(r"""(?<!\w)['‘"“]([^'‘’"“”]{3,}?)['’"”](?!\w)""")
+
+
+def quoted_spans(text: str) -> tuple[str, ...]:
+    """The spans a question puts in quotes: words it asks about verbatim (who said them, when, where)."""
+    return tuple(m.group(1).strip() for m in _QUOTED.finditer(text) if len(words(m.group(1))) >= QUOTED_WORDS)
+
+
 def parse_question(text: str) -> Question:
     """Parse once; every stage reads the same ``Question``."""
     return Question(
@@ -191,4 +203,5 @@ def parse_question(text: str) -> Question:
         counted=counted_words(text),
         order=temporal_order(text),
         periods=periods_in(text),
+        quotes=quoted_spans(text),
     )

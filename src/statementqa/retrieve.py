@@ -23,6 +23,7 @@ from statementqa.ranking import (
     STAGE2_DEPTH,
     Ranker,
     StatementCandidate,
+    head_features,
     issuers_named,
     load_ranker,
     stage1_features,
@@ -144,6 +145,7 @@ class Retriever:
         cands.sort(key=lambda c: -c.score)
         head = cands[:STAGE2_DEPTH]
         self.sentence_evidence(q, qvec, lex, head)
+        head_features(head)
         for c, logit in zip(head, ranker.stage2.logits([c.features for c in head]), strict=True):
             c.score = float(logit)
         head.sort(key=lambda c: -c.score)
