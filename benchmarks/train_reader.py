@@ -30,7 +30,15 @@ from _common import v2_indexes
 
 from statementqa.answering.claims import verdict
 from statementqa.answering.compose import format_date
-from statementqa.answering.evidence import FEATURES, PART_FEATURES, PART_SIGNS, Pair, build_pairs, part_features
+from statementqa.answering.evidence import (
+    FEATURES,
+    PART_FEATURES,
+    PART_SIGNS,
+    Pair,
+    build_pairs,
+    lead_first,
+    part_features,
+)
 from statementqa.answering.kinds import QuestionKind, classify, split_parts
 from statementqa.answering.scorer import READER_VERSION, artifact_path
 from statementqa.eval import EvalQuestion, answer_correct, evals_dir, load_questions
@@ -99,9 +107,10 @@ def label(p: Pair, q: EvalQuestion, text: str, answers: list, kind: QuestionKind
     return float(answer_correct(answers, said))
 
 
-def pairwise(rows: list[dict], rng: np.random.Generator, negatives: int = 40) -> tuple[np.ndarray, np.ndarray]:
+def pairwise(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """Differences (right − wrong) of pairs of the same part, both ways round: a ranking model learns which
-    pair of a part answers, not how answerable parts are in general (that is the calibration's job)."""
+    pair of a part answers, not how answerable parts are in general (that is the calibration's job). Every wrong
+    pair of a part is used (no sampling: a refit on the same data gives the same model)."""
     X, y = [], []
     for r in rows:
         f = np.array([[p.features[n] for n in FEATURES] for p in r["pairs"]], dtype=np.float64)
@@ -110,18 +119,16 @@ def pairwise(rows: list[dict], rng: np.random.Generator, negatives: int = 40) ->
         if not len(pos) or not len(neg):
             continue
         for i in pos[:3]:
-            for j in rng.choice(neg, size=min(negatives, len(neg)), replace=False):
-                X.append(f[i] - f[j])
-                y.append(1)
-                X.append(f[j] - f[i])
-                y.append(0)
-    return np.array(X), np.array(y)
+            d = f[i] - f[neg]
+            X.extend([d, -d])
+            y.extend([np.ones(len(neg)), np.zeros(len(neg))])
+    return np.vstack(X), np.concatenate(y)
 
 
-def ranking_model(rows: list[dict], C: float, rng: np.random.Generator) -> Linear:
+def ranking_model(rows: list[dict], C: float) -> Linear:
     from sklearn.linear_model import LogisticRegression
 
-    X, y = pairwise(rows, rng)
+    X, y = pairwise(rows)
     scale = X.std(axis=0)
     scale[scale < 1e-9] = 1.0
     model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False).fit(X / scale, y)
@@ -163,7 +170,9 @@ def parts(model: Linear, rows: list[dict]) -> tuple[list[dict[str, float]], np.n
         for p, x in zip(r["pairs"], model.logits([p.features for p in r["pairs"]]), strict=True):
             p.score = float(x)
         order = sorted(range(len(r["pairs"])), key=lambda i: -r["pairs"][i].score)
-        ranked = [r["pairs"][i] for i in order]
+        ranked = lead_first([r["pairs"][i] for i in order])  # as the reader does
+        position = {id(p): i for i, p in enumerate(r["pairs"])}
+        order = [position[id(p)] for p in ranked]
         pq = parse_question(r["text"])
         feats.append(part_features(pq, classify(r["text"]), ranked, ix.store.text, {t: lex.idf(t) for t in pq.terms}))
         right.append(r["labels"][order[0]] if order else 0.0)
@@ -185,10 +194,9 @@ def main() -> int:
     t0 = time.perf_counter()
     data = {s: [r for ix in indexes for r in examples(ix, [q for q in qs if q.split == s])] for s in ("train", "dev")}
     print(f"pairs for {sum(len(v) for v in data.values())} question parts in {time.perf_counter() - t0:.0f} s")
-    rng = np.random.default_rng(20240530)
     best = None
     for C in GRID:
-        model = ranking_model(data["train"], C, rng)
+        model = ranking_model(data["train"], C)
         _, right, answerable = parts(model, data["dev"])
         hit = float(right[answerable == 1].mean())
         print(f"C={C}: dev parts answered right by the best pair {hit:.3f}")

@@ -40,3 +40,12 @@ def test_figure_kinds_and_what_is_not_a_figure() -> None:
 ])
 def test_ordinal_values_by_value(text: str, values: set[int]) -> None:
     assert ordinal_values(text) == values
+
+
+@pytest.mark.parametrize("sentence", [
+    "The harbour bridge will reopen on 9 April 2025 after repairs.",
+    "Moldova applied on the 18th of February.",
+    "The talks resume on June 30, 2022.",
+])
+def test_the_day_of_a_date_is_not_a_figure(sentence: str) -> None:
+    assert [f.text for f in figures(sentence) if f.kind != Kind.YEAR] == []

@@ -44,6 +44,7 @@ _MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
 _DURATION_AFTER = re.compile(r"[\s-](?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?:[\s-]old)?", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s+$")  # "March 5": a day; "Mayor 5", "Decision 2" are not months
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\b")  # "9 April 2025", "the 18th of February"
 _ENUMERATOR = re.compile(r"\s*\(?\d{1,2}[.)]\s")
 # Words that may stand between a count and its noun ("the 17th such memorandum", "two new MOUs").
 _MODIFIER_MAX = 3
@@ -83,8 +84,9 @@ def figures(text: str) -> list[Figure]:
         raw = m.group()
         if lead and start < lead.end():
             continue  # "2. All cooperation …": a list enumerator
-        if m.group("num") and _MONTH_BEFORE.search(text[max(0, start - 12):start]):
-            continue  # the day of "June 30, 2022"
+        if m.group("num") and (_MONTH_BEFORE.search(text[max(0, start - 12):start])
+                               or (len(m.group("num")) <= 4 and _MONTH_AFTER.match(text, end))):
+            continue  # the day of "June 30, 2022" or of "9 April 2025"
         rest = text[end:end + 24]
         if m.group("money"):
             kind = Kind.MONEY

@@ -21,7 +21,9 @@ from statementqa.eval.paths import CHECKOUT
 from tests.support import REPO, make_settings
 
 
-def test_the_defaults_are_the_checkouts_folders(tmp_path: Path) -> None:
+def test_the_defaults_are_the_checkouts_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("STATEMENTQA_EVALS_DIR", "STATEMENTQA_CORPUS_DIR", "STATEMENTQA_EVAL_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)  # a developer's own cache setting is not the default
     settings = make_settings(tmp_path)
     assert CHECKOUT == REPO
     assert evals_dir(settings) == REPO / "evals"

@@ -58,13 +58,12 @@ def _share(q_terms: tuple[str, ...], found: set[str], idf: dict[str, float]) -> 
     return sum(idf.get(t, 0.0) for t in q_terms if t in found) / total
 
 
-_QUOTED = re.compile(r"[\"“‘']([^\"”’']{12,})[\"”’']")
-
-
-def quoted_words(question: str) -> list[str]:
-    """The words of the quotation an attribution question asks about ("who said 'X'?")."""
-    m = _QUOTED.search(question)
-    return [fold_accents(w).lower() for w in words(m.group(1))] if m else []
+def quoted_words(q: Question) -> list[str]:
+    """The words of the (longest) quotation an attribution question asks about ("who said 'X'?"), as
+    ``question.quoted_spans`` found it: one reading of quote marks for ranking and reading."""
+    if not q.quotes:
+        return []
+    return [fold_accents(w).lower() for w in words(max(q.quotes, key=len))]
 
 
 def _quote_match(qwords: list[str], sentence: str) -> float:
@@ -105,7 +104,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
     q_terms = set(q.terms)
     acr = q.acronym_terms
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
-    qwords = quoted_words(q.text) if rule.kind == QuestionKind.ATTRIBUTION else []
+    qwords = quoted_words(q) if rule.kind == QuestionKind.ATTRIBUTION else []
     lead_score = top[0].score
     pairs: list[Pair] = []
     spans_seen: dict[str, int] = {}
@@ -186,6 +185,21 @@ def _lead_features(rule: KindRule, q: Question, span: Span | None) -> dict[str, 
     asked = set(q.terms)
     return {"c_fit": lead_fits(rule, q.text, span.label, span.text, span.counts_noun),
             "c_in_question": (sum(t in asked for t in own) / len(own)) if own else 0.0}
+
+
+def lead_first(ranked: list[Pair]) -> list[Pair]:
+    """``ranked`` with, when its best pair is a bare sentence, the best span *of that sentence* that is of the
+    asked type (``c_fit`` 1) moved to the front: the sentence stays the one the model chose, and the answer leads
+    with its date, name or figure instead of the sentence alone ("Friday, March 3, 2023" from the quoted sentence,
+    not a bare quote). Used by the reader and by its trainer, so both see the same best pair."""
+    if not ranked or ranked[0].span is not None:
+        return ranked
+    best = ranked[0]
+    for i, p in enumerate(ranked[1:], 1):
+        if (p.span is not None and p.features.get("c_fit", 0.0) >= 1.0 and p.statement.doc_id == best.statement.doc_id
+                and p.start == best.start):
+            return [p, *ranked[:i], *ranked[i + 1:]]
+    return ranked
 
 
 __all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quoted_words", "speaker"]

@@ -16,7 +16,7 @@ from statementqa import injection
 from statementqa.answering.candidates import full_name
 from statementqa.answering.claims import verdict
 from statementqa.answering.compose import REFUSAL_PREFIX, attribution, format_date, join, quoted, refusal
-from statementqa.answering.evidence import Pair, build_pairs, part_features
+from statementqa.answering.evidence import Pair, build_pairs, lead_first, part_features
 from statementqa.answering.kinds import KindRule, QuestionKind, classify, split_parts
 from statementqa.answering.scorer import Scorer
 from statementqa.models import Answer, Citation
@@ -84,6 +84,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
         usable.append(p)
     if not usable:
         return part
+    usable = lead_first(usable)
     best = usable[0]
     part.best = best
     part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms}))
