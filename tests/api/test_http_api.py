@@ -137,6 +137,25 @@ def test_openai_history_makes_follow_ups_work_and_bad_filters_are_400(api_server
         oa.chat.completions.create(model="statementqa", messages=[{"role": "system", "content": "hi"}])
 
 
+def test_chat_history_marks_our_refusals_so_a_follow_up_borrows_nothing_from_them() -> None:
+    from statementqa.answering.compose import REFUSAL_PREFIX
+    from statementqa.http_api import ChatMessage, question_and_history
+
+    refusal = f"{REFUSAL_PREFIX} this (“When will Czechia receive its first F-35?”).\n\nSources:\n[1] …"
+    answer = ("17th. Ministry of Foreign Affairs of the Czech Republic, 30 May 2024: “It’s the 17th …” [1]"
+              "\n\nSources:\n[1] …")
+    question, history = question_and_history([
+        ChatMessage(role="user", content="When will Czechia receive its first F-35?"),
+        ChatMessage(role="assistant", content=refusal),
+        ChatMessage(role="user", content=MOU),
+        ChatMessage(role="assistant", content=answer),
+        ChatMessage(role="user", content="and when was that signed?"),
+    ])
+    assert question == "and when was that signed?"
+    assert [t.refused for t in history] == [True, False]
+    assert "Sources:" not in history[1].answer  # our Sources block is not part of what the turn said
+
+
 # ---- auth: the UI's user and password ------------------------------------------------------------
 
 def test_with_a_user_and_password_every_endpoint_wants_them(auth_server):

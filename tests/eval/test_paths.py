@@ -17,19 +17,20 @@ from statementqa.eval import (
     run_eval,
     whole_corpus,
 )
-from statementqa.eval.paths import CHECKOUT
+from statementqa.eval.paths import CHECKOUT, seeds_location
 from tests.support import REPO, make_settings
 
 
 def test_the_defaults_are_the_checkouts_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("STATEMENTQA_EVALS_DIR", "STATEMENTQA_CORPUS_DIR", "STATEMENTQA_EVAL_CACHE_DIR"):
-        monkeypatch.delenv(name, raising=False)  # a developer's own cache setting is not the default
+    for name in ("EVALS_DIR", "CORPUS_DIR", "EVAL_CACHE_DIR", "SEEDS_DIR"):  # a developer's own settings are not
+        monkeypatch.delenv(f"STATEMENTQA_{name}", raising=False)       # the defaults
     settings = make_settings(tmp_path)
     assert CHECKOUT == REPO
     assert evals_dir(settings) == REPO / "evals"
     assert reports_dir(settings) == REPO / "evals" / "reports"
     assert index_cache_dir(settings) == REPO / "evals" / "reports" / ".index-cache"
     assert corpus_location(settings=settings) == REPO.parent / "shared" / "corpus"
+    assert seeds_location(Settings(_env_file=None)) == REPO / "seeds"  # type: ignore[call-arg]
 
 
 def test_settings_point_an_installed_package_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,9 +38,11 @@ def test_settings_point_an_installed_package_elsewhere(tmp_path: Path, monkeypat
     monkeypatch.setenv("STATEMENTQA_EVALS_DIR", str(tmp_path / "evals"))
     monkeypatch.setenv("STATEMENTQA_CORPUS_DIR", str(tmp_path / "corpus"))
     monkeypatch.setenv("STATEMENTQA_EVAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STATEMENTQA_SEEDS_DIR", str(tmp_path / "seeds"))
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert evals_dir(settings) == tmp_path / "evals"
     assert index_cache_dir(settings) == tmp_path / "cache"
+    assert seeds_location(settings) == tmp_path / "seeds"
     assert corpus_location(settings=settings) == tmp_path / "corpus"
     assert corpus_location(tmp_path / "given", settings) == tmp_path / "given"  # an argument wins
 

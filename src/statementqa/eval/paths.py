@@ -47,9 +47,11 @@ def corpus_location(corpus_dir: Path | None = None, settings: Settings | None = 
     return corpus_dir or (settings or get_settings()).corpus_dir or CHECKOUT.parent / "shared" / "corpus"
 
 
-def seeds_location() -> Path:
-    """The checkout's ``seeds/`` (statement lists may name seed statements; absent in an installed package)."""
-    return CHECKOUT / "seeds"
+def seeds_location(settings: Settings | None = None) -> Path:
+    """Where statement lists find seed statements: ``STATEMENTQA_SEEDS_DIR`` when set (the app's setting: an
+    installed package has no checkout around it), else the checkout's ``seeds/``."""
+    settings = settings or get_settings()
+    return settings.seeds_dir if "seeds_dir" in settings.model_fields_set else CHECKOUT / "seeds"
 
 
 def rel(path: Path) -> str:
