@@ -7,7 +7,7 @@
   gold verdict. Unanswerable near misses contribute only 0s: the scorer learns what a near miss looks like.
 - Model: scikit-learn ``LogisticRegression`` on standardized features (C chosen on dev by log-loss).
 - Answerability: a logistic regression on part features whose coefficients keep the signs ``PART_SIGNS`` declares
-  (L-BFGS-B with bounds; C chosen on dev by the calibrated log-loss).
+  (L-BFGS-B with bounds; C chosen on dev by part accuracy at the false-refusal target).
 - Calibration: Platt scaling on dev (the best pair's logit per part → whether answering with it is right).
 - Threshold: the highest calibrated probability that refuses at most ``--max-false-refusal`` of the answerable
   dev parts. ``test`` is never read.
@@ -135,6 +135,15 @@ def ranking_model(rows: list[dict], C: float) -> Linear:
     return Linear(FEATURES, model.coef_[0], 0.0, np.zeros(len(FEATURES)), scale)
 
 
+def part_accuracy(prob: np.ndarray, right: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
+    """Dev part accuracy when refusing below the threshold that refuses ``max_false_refusal`` of answerable parts."""
+    ans_probs = np.sort(prob[answerable == 1])
+    k = int(np.floor(max_false_refusal * len(ans_probs)))
+    threshold = float(ans_probs[k]) if k < len(ans_probs) else 0.5
+    refused = prob < threshold
+    return float(np.mean(np.where(answerable == 1, (~refused) & (right == 1), refused)))
+
+
 def signed_fit(X: np.ndarray, y: np.ndarray, features: tuple[str, ...], C: float) -> Linear:
     """Class-balanced, L2-regularized logistic regression whose coefficients keep ``PART_SIGNS``' directions (scipy's
     L-BFGS-B with bounds: scikit-learn's LogisticRegression has no sign constraints)."""
@@ -213,9 +222,13 @@ def main() -> int:
         m = signed_fit(Xa, atr, PART_FEATURES, c)
         zc = m.logits(fdev)
         pc = LogisticRegression(C=1e6).fit(zc.reshape(-1, 1), y)
-        fitted.append((log_loss(y, pc.predict_proba(zc.reshape(-1, 1))[:, 1], labels=[0, 1]), c, m, pc))
-        print(f"answerability C={c}: dev log-loss {fitted[-1][0]:.4f}")
-    _, answer_C, answer_model, platt = min(fitted, key=lambda t: t[0])
+        pr = pc.predict_proba(zc.reshape(-1, 1))[:, 1]
+        acc_c = part_accuracy(pr, y, answerable, args.max_false_refusal)
+        fitted.append((-acc_c, log_loss(y, pr, labels=[0, 1]), c, m, pc))
+        print(f"answerability C={c}: dev part accuracy at the false-refusal target {acc_c:.3f}, "
+              f"log-loss {fitted[-1][1]:.4f}")
+    # the refusal decision is what the model is for: C by dev accuracy at the target (log-loss breaks ties)
+    _, _, answer_C, answer_model, platt = min(fitted, key=lambda t: (t[0], t[1]))
     z = answer_model.logits(fdev)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     prob = platt.predict_proba(z.reshape(-1, 1))[:, 1]
@@ -249,7 +262,7 @@ def main() -> int:
                  "dev": {"false_refusal": fr, "refusal_recall": rr, "part_accuracy": acc, "parts": len(prob)},
                  "model": "sklearn LogisticRegression on standardized pairwise feature differences (ranking); "
                           "sign-constrained class-balanced logistic regression on part features (answerability, train; "
-                          "signs from evidence.PART_SIGNS, C by dev log-loss); "
+                          "signs from evidence.PART_SIGNS, C by dev accuracy at the false-refusal target); "
                           "Platt scaling of its logit (dev)"},
         "model": {"features": list(FEATURES), "coef": [round(float(c), 6) for c in model.coef],
                   "intercept": round(model.intercept, 6), "mean": [round(float(v), 6) for v in model.mean],
