@@ -18,6 +18,7 @@ CASES = [
     ("In 2022, how many refugees did Poland receive?", K.COUNT),  # a leading clause, then no auxiliary
     ("Which hotel attack in Palma, Mozambique, did the State Department attribute to ISIS?", K.ENTITY),
     ("How many MoUs has the US signed?", K.COUNT),
+    ("When Costa Rica joined the OECD, which numbered member did it become?", K.ORDINAL),
     ("number of agencies that signed the memorandum", K.COUNT),
     ("How much military aid did the US announce for Ukraine in August 2022?", K.AMOUNT),
     ("czech f35 purchse price", K.AMOUNT),
@@ -73,6 +74,8 @@ FIT_CASES = [
     ("When did the embassy open?", "STATEMENT_DATE", "2023-06-14", False, 1.0),
     ("How many misconduct records did the database contain?", "ordinal", "first", False, 0.0),
     ("How many MoUs has the US signed?", "ordinal", "17th", True, 1.0),
+    ("Which numbered member of the OECD did Costa Rica become?", "ordinal", "38th", False, 1.0),
+    ("Which numbered member of the OECD did Costa Rica become?", "count", "38", False, 0.0),
     ("Who was the gunman?", None, "", False, 0.0),
     ("Who was the gunman?", "PERSON", "Robert Bowers", False, 1.0),
     ("Where is the secretariat?", "ORG", "the Alliance", False, 0.0),

@@ -20,6 +20,7 @@ from statementqa.textutil import MONTH_NAME
 class QuestionKind(StrEnum):
     ATTRIBUTION = "attribution"  # who said a quoted sentence
     YESNO = "yesno"  # did / is it true that …
+    ORDINAL = "ordinal"  # which numbered member, what rank
     COUNT = "count"  # how many
     AMOUNT = "amount"  # how much, what share / price
     DATE = "date"  # when
@@ -69,6 +70,9 @@ RULES: tuple[KindRule, ...] = (
              _rx(r"^\s*(?:(?:(?!\b(?:what|which|who|whom|whose|how)\b)[^?]){3,120}?,\s*)?"
                  r"(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
                  r"|\bis it (?:true|correct|accurate) that\b|\btrue or false\b")),
+    KindRule(QuestionKind.ORDINAL,
+             _rx(r"\b(?:which|what)\s+(?:numbered|number\b|rank\b)"),
+             frozenset({"ORDINAL"}), frozenset({FigureKind.ORDINAL})),
     KindRule(QuestionKind.COUNT, _rx(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bhow often\b"),
              frozenset({"CARDINAL", "ORDINAL", "QUANTITY"}), frozenset({FigureKind.COUNT, FigureKind.ORDINAL})),
     KindRule(QuestionKind.AMOUNT,
@@ -150,6 +154,8 @@ def lead_fits(rule: KindRule, question: str, label: str | None, text: str, count
         return 0.0
     if kind == QuestionKind.COUNT:
         return float(counts_noun)
+    if kind == QuestionKind.ORDINAL:
+        return float(label in ("ordinal", "ORDINAL"))
     if kind == QuestionKind.AMOUNT:
         if _ASKS_SHARE.search(question):
             return float(label in ("percent", "PERCENT"))
