@@ -135,12 +135,16 @@ def ranking_model(rows: list[dict], C: float) -> Linear:
     return Linear(FEATURES, model.coef_[0], 0.0, np.zeros(len(FEATURES)), scale)
 
 
-def part_accuracy(prob: np.ndarray, right: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
-    """Dev part accuracy when refusing below the threshold that refuses ``max_false_refusal`` of answerable parts."""
+def refusal_threshold(prob: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
+    """The highest probability that refuses at most ``max_false_refusal`` of the answerable parts."""
     ans_probs = np.sort(prob[answerable == 1])
     k = int(np.floor(max_false_refusal * len(ans_probs)))
-    threshold = float(ans_probs[k]) if k < len(ans_probs) else 0.5
-    refused = prob < threshold
+    return float(ans_probs[k]) if k < len(ans_probs) else 0.5
+
+
+def part_accuracy(prob: np.ndarray, right: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
+    """Dev part accuracy when refusing below ``refusal_threshold``: a refused unanswerable part is right."""
+    refused = prob < refusal_threshold(prob, answerable, max_false_refusal)
     return float(np.mean(np.where(answerable == 1, (~refused) & (right == 1), refused)))
 
 
@@ -238,13 +242,11 @@ def main() -> int:
         r = prob < t
         print(f"  {t:.3f}: {np.mean(r[answerable == 1]):.3f} / {np.mean(r[answerable == 0]):.3f} / "
               f"{np.mean(np.where(answerable == 1, (~r) & (y == 1), r)):.3f}")
-    ans_probs = np.sort(prob[answerable == 1])
-    k = int(np.floor(args.max_false_refusal * len(ans_probs)))
-    threshold = float(ans_probs[k]) if k < len(ans_probs) else 0.5
+    threshold = refusal_threshold(prob, answerable, args.max_false_refusal)
     refused = prob < threshold
     fr = float(np.mean(refused[answerable == 1]))
     rr = float(np.mean(refused[answerable == 0])) if (answerable == 0).any() else 0.0
-    acc = float(np.mean(np.where(answerable == 1, (~refused) & (y == 1), refused)))
+    acc = part_accuracy(prob, y, answerable, args.max_false_refusal)
     print(f"\nchosen C={C}; Platt a={a:.3f} b={b:.3f} (dev log-loss {loss:.4f}); threshold {threshold:.3f}")
     print(f"dev parts: false refusals {fr:.3f}, refusal recall {rr:.3f}, part accuracy {acc:.3f} "
           f"(n={len(prob)}, answerable {int(answerable.sum())})")
