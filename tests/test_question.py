@@ -46,3 +46,15 @@ def test_the_counted_noun_of_a_how_many_question() -> None:
     assert parse_question("How many MoUs has the US signed?").counted == ("MoUs",)
     assert parse_question("number of agencies that signed the MOA").counted == ("agencies",)
     assert not parse_question("Who signed the MOA?").is_count
+
+
+@pytest.mark.parametrize(("text", "items"), [
+    ("Which two countries joined the ICE Pact?", 2),
+    ("What three new amounts of aid did Biden preview?", 3),
+    ("Name the 4 ministers who signed.", 4),
+    ("Which country joined the ICE Pact?", 1),
+    ("What two years did the programme run?", 1),  # a duration, not two things
+    ("Which two-day summit did Biden host?", 1),
+])
+def test_how_many_things_a_question_asks_for(text: str, items: int) -> None:
+    assert parse_question(text).items == items

@@ -73,6 +73,7 @@ class Question:
     order: Order | None
     periods: tuple[Period, ...]
     quotes: tuple[str, ...] = ()  # the words the question quotes ("Who said 'leadership is partnership'?")
+    items: int = 1  # how many things it asks for ("Which two countries joined …?" → 2)
 
     @property
     def is_count(self) -> bool:
@@ -182,6 +183,21 @@ def counted_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_ITEM_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_ITEMS = re.compile(r"\b(?:which|what|name)\s+(?:the\s+)?(two|three|four|five|six|[2-6])\s+(?!(?:percent|million|"
+                    r"billion|thousand|hundred|years?|months?|weeks?|days?)\b)[a-z]", re.I)
+
+
+def items_asked(text: str) -> int:
+    """How many things a question asks for when it says so ("Which two countries …", "What three amounts …"): the
+    answer then names that many from the quoted sentence, not one of them."""
+    m = _ITEMS.search(text)
+    if not m:
+        return 1
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _ITEM_COUNTS[word]
+
+
 # A quoted span: opened by a quote mark not inside a word (so "Biden's" opens nothing), closed by one not
 # followed by a letter; at least three characters.
 QUOTED_WORDS = 2  # a single quoted word ("mpox") names a term, which BM25 matches already
@@ -204,4 +220,5 @@ def parse_question(text: str) -> Question:
         order=temporal_order(text),
         periods=periods_in(text),
         quotes=quoted_spans(text),
+        items=items_asked(text),
     )

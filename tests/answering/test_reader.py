@@ -31,6 +31,9 @@ ROWS = [
          "never accept a fishing ban that ignores the science on cod stocks.\n\nQUESTION: What about herring?\n\n"
          "MINISTER ANDERSEN: Herring quotas are set by the commission.", "2024-07-01"),
     _row("embassy", "New embassy", "The ministry opened its 41st embassy abroad, in Nairobi, today.", "2024-08-20"),
+    _row("rescue", "Arctic Rescue Pact", "The Ministry of Examples signed the Arctic Rescue Pact in Tromsø.\n\n"
+         "Norway and Iceland joined the ministry in the Arctic Rescue Pact, which pools rescue helicopters.",
+         "2024-09-03"),
 ]
 
 
@@ -103,4 +106,13 @@ def test_a_two_part_question_answers_both_parts(index: Index) -> None:
     assert not ans.refused
     assert "1) 2.4 million euros" in ans.text and "2) 9 April 2025" in ans.text
     assert {c.doc_id for c in ans.citations} == {"grant", "bridge"}
+    _verified(index, ans)
+
+
+def test_a_question_asking_for_two_things_names_both_from_the_quoted_sentence(index: Index) -> None:
+    ans = index.answer("Which two countries joined the ministry in the Arctic Rescue Pact?")
+    assert not ans.refused and ans.text.startswith("Norway and Iceland.")
+    assert "Norway and Iceland" in ans.citations[0].quote
+    one = index.answer("Which country joined the ministry in the Arctic Rescue Pact?")
+    assert one.text.split(".")[0] in ("Norway", "Iceland")  # one asked, one named
     _verified(index, ans)

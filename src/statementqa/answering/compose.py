@@ -72,3 +72,8 @@ def cited(n: int, p: Passage | None, doc_id: str, title: str, source: str, iso: 
           start: int, end: int) -> Citation:
     return Citation(n=n, doc_id=doc_id, title=title if p is None else p.title, source=source, date=iso, url=url,
                     quote=quote, start=start, end=end)
+
+
+def join_names(names: list[str]) -> str:
+    """A list lead: "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field, replace
 from statementqa import injection
 from statementqa.answering.candidates import full_name
 from statementqa.answering.claims import verdict
-from statementqa.answering.compose import REFUSAL_PREFIX, attribution, format_date, join, quoted, refusal
+from statementqa.answering.compose import (
+    REFUSAL_PREFIX,
+    attribution,
+    format_date,
+    join,
+    join_names,
+    quoted,
+    refusal,
+)
 from statementqa.answering.evidence import Pair, build_pairs, lead_first, part_features
 from statementqa.answering.kinds import KindRule, QuestionKind, classify, split_parts
 from statementqa.answering.scorer import Scorer
@@ -38,6 +46,7 @@ class PartAnswer:
     probability: float = 0.0
     answered: bool = False
     planted: list[Pair] = field(default_factory=list)  # would have answered but are addressed to a model
+    also: list[Pair] = field(default_factory=list)  # further spans of the best sentence a list question asks for
 
 
 _SAME_DAY = "the statement's date"
@@ -59,7 +68,32 @@ def _lead(part: PartAnswer, get_text: GetText) -> str | None:
     if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
         name = full_name(span.text, get_text(best.statement.doc_id) or "", best.statement.title)
         return f"Said by {name} ({span.text})" if name else f"Said by {span.text}"
+    if part.also:
+        named = sorted([best, *part.also], key=lambda p: p.span.start if p.span else 0)
+        return join_names([p.span.text for p in named if p.span])
     return span.text
+
+
+def _list_items(best: Pair, ranked: list[Pair], n: int) -> list[Pair]:
+    """For a question asking for ``n`` things ("Which two countries …?"): up to ``n - 1`` further spans of the
+    asked type from the best pair's own sentence, best-scored first, none overlapping another — so the lead names
+    what the quoted sentence lists, and nothing from elsewhere."""
+    if n < 2 or best.span is None or best.span.label in ("SPEAKER", "STATEMENT_DATE"):
+        return []
+    taken = [best.span]
+    out: list[Pair] = []
+    for p in ranked:
+        if len(out) == n - 1:
+            break
+        sp = p.span
+        if (sp is None or p.statement.doc_id != best.statement.doc_id or p.start != best.start
+                or p.features.get("c_fit", 0.0) < 1.0 or p.features.get("c_in_question", 0.0) >= 1.0):
+            continue
+        if any(sp.start < t.end and t.start < sp.end or sp.text.lower() == t.text.lower() for t in taken):
+            continue
+        taken.append(sp)
+        out.append(p)
+    return out
 
 
 def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float],
@@ -94,6 +128,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
         yes_no, why = verdict(text, sentence)
         part.lead = f"{yes_no.value.capitalize()} — {why}"
     else:
+        part.also = _list_items(best, usable, q.items)
         part.lead = _lead(part, get_text)
     return part
 

@@ -54,7 +54,11 @@ _PERSON_NOUN = (r"(?:official|minister|leader|secretary|president|ambassador|gov
 _ORG_NOUN = (r"(?:company|companies|organi[sz]ation|agency|agencies|firm|group|bank|institution|drugmaker|"
              r"manufacturer|producer|department|ministry|body|bureau|office|university|party|alliance|coalition|"
              r"court|council|committee|fund|foundation|airline|carrier|network|union)")
-_PLACE_NOUN = r"(?:city|country|countries|place|town|region|state|province|capital|island|venue|site|location|nation)"
+_PLACE_NOUN = (r"(?:city|cities|country|countries|place|town|region|state|province|capital|island|venue|site|location|"
+               r"nation)s?")
+# "which two countries", "what three new amounts": a count (or "other"/"new") between the question word and noun.
+_HOW_MANY_ITEMS = (r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+|other|new|separate|different)\s+)"
+                   r"{0,2}")
 
 # First match wins: the order matters (an attribution question starts with "who", a yes/no question may hold
 # "how many", "which city" is a place before "which" is an entity).
@@ -78,8 +82,8 @@ RULES: tuple[KindRule, ...] = (
     KindRule(QuestionKind.AMOUNT,
              # A bare "cost" or "price" makes an amount question only when no other question word asks for
              # something else ("Whom did Blinken meet to discuss the human cost of the war?" asks for a person).
-             _rx(r"\bhow much\b|\bwhat (?:\w+\s+)?(?:amount|share|percentage|proportion|sum|value|price|cost|"
-                 r"percent|fraction|rate|total|margin)\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
+             _rx(rf"\bhow much\b|\bwhat (?:\w+\s+)?{_HOW_MANY_ITEMS}(?:amount|share|percentage|proportion|sum|value|"
+                 r"price|cost|percent|fraction|rate|total|margin)s?\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
                  r"\b(?:price|cost|worth|value|amount)\b"),
              frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
              frozenset({FigureKind.MONEY, FigureKind.PERCENT, FigureKind.COUNT})),
@@ -88,8 +92,8 @@ RULES: tuple[KindRule, ...] = (
                  r"\bon what\b|\bby what date\b|\bsince when\b|\bhow long\b|\bdate\b"),
              frozenset({"DATE", "TIME"}), frozenset({FigureKind.YEAR})),
     KindRule(QuestionKind.PLACE,
-             _rx(rf"\bwhere\b|\b(?:in|at|to|from)\s+(?:which|what)\s+{_PLACE_NOUN}\b|\bwhich\s+{_PLACE_NOUN}\b"
-                 rf"|\bwhat\s+{_PLACE_NOUN}\b"),
+             _rx(rf"\bwhere\b|\b(?:in|at|to|from)\s+(?:which|what)\s+{_HOW_MANY_ITEMS}{_PLACE_NOUN}\b"
+                 rf"|\b(?:which|what)\s+{_HOW_MANY_ITEMS}{_PLACE_NOUN}\b"),
              frozenset({"GPE", "LOC", "FAC"})),
     KindRule(QuestionKind.ORG,
              _rx(rf"\b(?:which|what)\s+(?:\S+\s+){{0,2}}{_ORG_NOUN}\b"),
