@@ -39,7 +39,8 @@ from statementqa.answering.evidence import (
     lead_first,
     part_features,
 )
-from statementqa.answering.kinds import QuestionKind, classify, split_parts
+from statementqa.answering.kinds import QuestionKind, classify
+from statementqa.answering.parts import question_parts
 from statementqa.answering.scorer import READER_VERSION, artifact_path
 from statementqa.eval import EvalQuestion, answer_correct, evals_dir, load_questions
 from statementqa.question import parse_question
@@ -68,10 +69,11 @@ def examples(ix, questions: list[EvalQuestion]) -> list[dict]:  # noqa: ANN001
         if not all(ix.store.document(d) for d in [*q.gold_ids, *q.topic_ids]):
             continue
         base = ix.rank(q.question)
-        texts = split_parts(q.question)
+        parts = question_parts(q.question)
         counted: tuple[str, ...] = ()
-        for i, text in enumerate(texts):
-            r = base if len(texts) == 1 else ix.rank(f"{text} {q.question}")
+        for i, part in enumerate(parts):
+            text = part.text
+            r = base if len(parts) == 1 else ix.rank(part.query)
             pq = parse_question(text)
             if counted and not pq.counted:  # as the reader does for an elliptical part
                 pq = replace(pq, counted=counted)
@@ -81,7 +83,7 @@ def examples(ix, questions: list[EvalQuestion]) -> list[dict]:  # noqa: ANN001
             pairs = build_pairs(pq, rule, r.statements, r.qvec, ix.store.text, idf)
             if rule.kind == QuestionKind.YESNO:
                 pairs = [p for p in pairs if p.span is None]
-            answers = part_answers(q, i, len(texts)) if q.answerable else []
+            answers = part_answers(q, i, len(parts)) if q.answerable else []
             labels = [label(p, q, text, answers, rule.kind, ix.store.text) for p in pairs]
             if rule.labels or rule.figures:  # a lead of the asked kind beats the bare sentence it is in
                 right_spans = {(p.statement.doc_id, p.start) for p, y in zip(pairs, labels, strict=True)

@@ -41,6 +41,7 @@ from statementqa.models import (
     Passage,
 )
 from statementqa.query import DateLike, Filters, QueryArgs, QueryOptions, options_of
+from statementqa.question import Question
 from statementqa.retrieve import Retrieval, Retriever
 from statementqa.store import Store
 
@@ -216,8 +217,10 @@ class Index:
         opts = options_of(options, query)
         return self.retriever.retrieve(question, opts.filters, opts.top_k)
 
-    def rank(self, question: str, options: QueryOptions | None = None, **query: Unpack[QueryArgs]) -> Retrieval:
-        """The full ranking behind ``retrieve``: parsed question, ranked statements with their features."""
+    def rank(self, question: str | Question, options: QueryOptions | None = None,
+             **query: Unpack[QueryArgs]) -> Retrieval:
+        """The full ranking behind ``retrieve``: parsed question (or one already parsed, as a part of a multi-part
+        question is), ranked statements with their features."""
         opts = options_of(options, query)
         return self.retriever.rank(question, opts.filters, opts.top_k)
 

@@ -25,7 +25,8 @@ from statementqa.answering.compose import (
     refusal,
 )
 from statementqa.answering.evidence import Pair, build_pairs, lead_first, part_features
-from statementqa.answering.kinds import KindRule, QuestionKind, classify, split_parts
+from statementqa.answering.kinds import KindRule, QuestionKind, classify
+from statementqa.answering.parts import question_parts
 from statementqa.answering.scorer import Scorer
 from statementqa.models import Answer, Citation
 from statementqa.question import Question, parse_question
@@ -133,16 +134,16 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
     return part
 
 
-def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[str], Retrieval], get_text: GetText,
-                      idf: Callable[[str], float], scorer: Scorer) -> Answer:
-    """Answer ``question`` from ``retrieval`` (each further part of a multi-part question is re-retrieved with
-    ``rerank``), or refuse when no part reaches the calibrated threshold."""
-    texts = split_parts(question)
+def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[Question], Retrieval],
+                      get_text: GetText, idf: Callable[[str], float], scorer: Scorer) -> Answer:
+    """Answer ``question`` from ``retrieval`` (each part of a multi-part question is re-retrieved with ``rerank``
+    and its own query, ``parts.question_parts``), or refuse when no part reaches the calibrated threshold."""
+    split = question_parts(question)
     parts: list[PartAnswer] = []
-    for t in texts:
+    for asked in split:
         counted = next((p.question.counted for p in reversed(parts) if p.question.counted), ())
-        r = retrieval if len(texts) == 1 else rerank(f"{t} {question}")
-        parts.append(answer_part(t, r, get_text, idf, scorer, counted))
+        r = retrieval if len(split) == 1 else rerank(asked.query)
+        parts.append(answer_part(asked.text, r, get_text, idf, scorer, counted))
     notice = _planted_notice([p for part in parts if not part.answered or part.planted for p in part.planted],
                              get_text)
     answered = [p for p in parts if p.answered]
