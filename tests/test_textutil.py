@@ -14,6 +14,7 @@ import pytest
 from statementqa.textutil import (
     MONTH_NAME,
     acronym_terms,
+    event_terms,
     fold_accents,
     fold_for_matching,
     fold_typography,
@@ -125,3 +126,8 @@ def test_initialisms_are_mined_from_spelled_out_names() -> None:
 ])
 def test_spells_out(acronym: str, text: str, expected: bool) -> None:
     assert spells_out(acronym, text) is expected
+
+
+def test_event_terms_read_irregular_past_verbs_as_their_base_form() -> None:
+    assert {"meet", "hold"} <= event_terms("Blinken met Lavrov; the talks were held in Geneva")
+    assert event_terms("When did they meet?") == {"meet"}

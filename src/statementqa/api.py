@@ -291,7 +291,7 @@ class Index:
             scorer = replace(scorer, threshold=self.settings.refuse_threshold)
         return answering.extractive_answer(question, retrieval,
                                            lambda q: self.retriever.rank(q, opts.filters, opts.top_k),
-                                           self.store.text, lex.idf, scorer)
+                                           self.store.text, lex.idf, lex.n, scorer)
 
     def _llm_answer(self, question: str, opts: QueryOptions, on_token: Callable[[str], None] | None) -> Answer:
         from statementqa import llm as llm_stage  # imported only when an LLM is used

@@ -84,6 +84,31 @@ def terms(text: str) -> list[str]:
     return out
 
 
+# Irregular past forms → base form, so "met" reports what "When did they meet?" asks about (the stemmer leaves
+# "met" and "meet" apart). The verbs official statements report events with.
+IRREGULAR_PAST = {
+    "met": "meet", "spoke": "speak", "spoken": "speak", "held": "hold", "took": "take", "taken": "take",
+    "gave": "give", "given": "give", "made": "make", "said": "say", "told": "tell", "began": "begin",
+    "begun": "begin", "sent": "send", "led": "lead", "won": "win", "left": "leave", "came": "come", "went": "go",
+    "gone": "go", "saw": "see", "seen": "see", "brought": "bring", "wrote": "write", "written": "write",
+    "paid": "pay", "built": "build", "bought": "buy", "sold": "sell", "spent": "spend", "found": "find",
+    "became": "become", "chose": "choose", "chosen": "choose", "drew": "draw", "drawn": "draw", "rose": "rise",
+    "risen": "rise", "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow", "struck": "strike",
+    "sought": "seek", "swore": "swear", "sworn": "swear", "flew": "fly", "flown": "fly", "fought": "fight",
+    "broke": "break", "broken": "break", "lost": "lose", "kept": "keep", "stood": "stand", "taught": "teach",
+    "caught": "catch", "thought": "think", "knew": "know", "known": "know", "hung": "hang", "laid": "lay",
+    "lent": "lend", "withdrew": "withdraw", "withdrawn": "withdraw", "undertook": "undertake",
+    "overtook": "overtake", "froze": "freeze", "frozen": "freeze", "shot": "shoot", "hit": "hit", "set": "set",
+    "put": "put", "cut": "cut", "ran": "run", "sat": "sit", "rode": "ride", "drove": "drive", "driven": "drive",
+}
+
+
+def event_terms(text: str) -> set[str]:
+    """``text``'s terms with each irregular past verb as its base form ("met" → "meet"), to compare what a
+    sentence reports with what a question asks."""
+    return set(terms(" ".join(IRREGULAR_PAST.get(normalize_word(w), w) for w in words(text))))
+
+
 @lru_cache(maxsize=65536)
 def term_set(text: str) -> frozenset[str]:
     """The distinct terms of a text (cached: the same sentences are scored for many questions)."""

@@ -10,6 +10,9 @@ from statementqa.answering.kinds import classify, lead_fits, split_parts
 CASES = [
     ("Who said 'Putin is weaponizing food, literally'?", K.ATTRIBUTION),
     ("Which U.S. official, briefing from Jakarta, said 'I'm always cautious about speculating'?", K.ATTRIBUTION),
+    ("At the Helsinki press conference, who recalled first meeting Biden in Helsinki?", K.ATTRIBUTION),
+    ("Who spoke the line 'Sanity has been restored' at the briefing?", K.ATTRIBUTION),
+    ("Who spoke with Blinken about Sudan?", K.PERSON),  # a call, not a quote
     ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?", K.YESNO),
     ("Is it true that the second round came from seven companies?", K.YESNO),
     ("When Blinken met Kuwait's Amir in July 2021, did he mark 50 years of diplomatic ties?", K.YESNO),
@@ -75,6 +78,7 @@ FIT_CASES = [
     ("In what year was the treaty signed?", "DATE", "1951", False, 1.0),
     ("In what year was the treaty signed?", "DATE", "last year", False, 0.0),
     ("When did the embassy open?", "STATEMENT_DATE", "2023-06-14", False, 1.0),
+    ("When did the embassy open?", "REPORT_DATE", "2023-06-14", False, 0.5),  # the report's date, not the event's
     ("How many misconduct records did the database contain?", "ordinal", "first", False, 0.0),
     ("How many MoUs has the US signed?", "ordinal", "17th", True, 1.0),
     ("Which numbered member of the OECD did Costa Rica become?", "ordinal", "38th", False, 1.0),

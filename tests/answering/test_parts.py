@@ -65,7 +65,7 @@ ROWS = [
          "Two more vessels are on order from the shipyard in Examplia.", "2024-03-04"),
     _row("fleet-june", "Ferry fleet update", "With two new vessels in service, the ministry now operates 15 ferries "
          "on the northern routes.\n\nThe new ferries also serve the island routes.", "2024-06-03"),
-    _row("meeting-feb", "Fisheries meeting", "The ministry hosted the regional fisheries meeting in Tromsø today, "
+    _row("meeting-feb", "Fisheries meeting", "The ministry hosted the regional fisheries meeting in Oslo today, "
          "with delegations from five coastal states.", "2024-02-10"),
     _row("meeting-mar", "Readout of the Minister's call", "The Minister spoke with the fisheries commissioner.\n\n"
          "He welcomed the March 19 follow-up meeting in Bodø on cod quotas.", "2024-03-19"),
@@ -85,7 +85,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     ("How many ferries did the ministry operate according to its March 2024 fleet update, and how many according "
      "to its June 2024 update?", ("12", "fleet-march"), ("15", "fleet-june")),
     ("Where was the February 2024 fisheries meeting held, and where was its March 19 follow-up?",
-     ("Tromsø", "meeting-feb"), ("Bodø", "meeting-mar")),
+     ("Oslo", "meeting-feb"), ("Bodø", "meeting-mar")),
 ])
 def test_the_second_part_is_answered_from_the_statement_that_answers_it(
         index: Index, question: str, first: tuple[str, str], second: tuple[str, str]) -> None:

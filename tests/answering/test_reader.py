@@ -34,6 +34,8 @@ ROWS = [
     _row("rescue", "Arctic Rescue Pact", "The Ministry of Examples signed the Arctic Rescue Pact in Tromsø.\n\n"
          "Norway and Iceland joined the ministry in the Arctic Rescue Pact, which pools rescue helicopters.",
          "2024-09-03"),
+    _row("talks", "Fisheries talks", "The ministry welcomes Norway's announcement today to begin negotiating a "
+         "fisheries agreement.", "2024-10-01"),
 ]
 
 
@@ -116,3 +118,12 @@ def test_a_question_asking_for_two_things_names_both_from_the_quoted_sentence(in
     one = index.answer("Which country joined the ministry in the Arctic Rescue Pact?")
     assert one.text.split(".")[0] in ("Norway", "Iceland")  # one asked, one named
     _verified(index, ans)
+
+
+def test_a_when_question_is_dated_by_the_statement_only_when_its_sentence_reports_the_asked_event(index: Index) -> None:
+    awarded = index.answer("When was the grant awarded?")  # "awarded a grant", no date of its own
+    assert awarded.text.startswith("10 May 2024 (the date of the statement that reports it")
+    assert "awarded a grant" in awarded.citations[0].quote
+    signed = index.answer("When was the fisheries agreement signed?")  # "today … to begin negotiating" one
+    assert not signed.text.startswith("1 October 2024"), signed.text
+    _verified(index, awarded)

@@ -32,8 +32,9 @@ _nlp_lock = threading.Lock()
 @dataclass(frozen=True)
 class Span:
     """A candidate answer: ``text == statement_text[start:end]``; ``label`` is a spaCy label, a figure kind,
-    SPEAKER (a transcript turn's label) or STATEMENT_DATE (the day the sentence dates itself to by its statement's
-    date: "today", "yesterday"; ``name`` holds that word)."""
+    SPEAKER (a transcript turn's label), STATEMENT_DATE (the day the sentence dates itself to by its statement's
+    date: "today", "yesterday"; ``name`` holds that word) or REPORT_DATE (the date of the statement whose dateless
+    sentence reports the event: "Lipavský and Blinken signed a Memorandum … at the end of their meeting")."""
 
     start: int
     end: int

@@ -22,13 +22,13 @@ from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits
 from statementqa.figures import ordinal_values
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
-from statementqa.textutil import fold_accents, present, terms, words
+from statementqa.textutil import event_terms, fold_accents, present, terms, words
 
 FEATURES = (
     "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
     "s_period_miss", "s_period_fit", "s_first", "s_len", "s_quote", "s_recency",
     "c_none", "c_counts", "c_near", "c_freq", "c_speaker", "c_today", "c_kind_figure", "c_kind_entity",
-    "c_fit", "c_in_question",
+    "c_fit", "c_in_question", "c_reported",
 )
 STATEMENTS = 5  # statements whose sentences may answer
 SENTENCES_PER_STATEMENT = 6  # best sentences of each (by similarity and coverage) that are tagged for candidates
@@ -127,6 +127,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         scored.sort(key=lambda t: -t[0])
         recency = st.features.get("recency", 0.0)
         scope = scope_features(q, st.date)
+        first = len(pairs)
         for _, i, s, e, dense, cov, sentence, found in scored[:SENTENCES_PER_STATEMENT]:
             ctx = _coverage(q.terms, f"{title} {sentence}", idf, acr)
             if ctx == 0.0 and q.terms:
@@ -147,32 +148,65 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
                 spans_seen[key] = spans_seen.get(key, 0) + 1
                 pairs.append(Pair(st, rank, s, e, span, {**base, **_span_features(span, s, sentence, q_terms),
                                                          **_lead_features(rule, q, span)}))
+        pairs[first:] = _report_date_as_fallback(pairs[first:])
     for p in pairs:
         if p.span is not None:
             p.features["c_freq"] = math.log1p(spans_seen.get(p.span.text.lower(), 1) - 1)
     return pairs
 
 
+def _report_date_as_fallback(pairs: list[Pair]) -> list[Pair]:
+    """One statement's pairs without its report-date candidates when the statement states a date of the asked type
+    itself: the statement's own date answers a when-question only when the statement gives none ("Harbour bridge
+    update." must not date the reopening that "will reopen on 3 March 2025" dates)."""
+    explicit = any(p.span is not None and p.span.label not in ("REPORT_DATE", "STATEMENT_DATE")
+                   and p.features.get("c_fit", 0.0) >= 1.0 for p in pairs)
+    return [p for p in pairs if not (explicit and p.span is not None and p.span.label == "REPORT_DATE")]
+
+
 def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: str, iso: str | None) -> list[Span]:
     """The sentence's candidates of the asked kind, plus, for a when-question, the day the sentence dates itself
-    to by its statement's date ("today", "yesterday")."""
+    to by its statement's date ("today", "yesterday") — or, when the sentence gives no date at all, its statement's
+    date as the date of the report (a readout's "signed … at the end of their meeting"): the scorer learns how
+    often a report's date is the answer, and the lead says it is the statement's date, not the sentence's."""
     spans = candidates(rule, q.text, q.counted, text, start, end, title)
-    day = relative_date(text[start:end], iso) if rule.kind == QuestionKind.DATE else None
+    if rule.kind != QuestionKind.DATE or not iso:
+        return spans
+    if not _reports_asked(q, text[start:end], title):
+        return spans
+    day = relative_date(text[start:end], iso)
     if day is not None:
         spans.append(Span(start, end, day[0], "STATEMENT_DATE", name=day[1]))
+    elif not spans:
+        spans.append(Span(start, end, iso[:10], "REPORT_DATE"))
     return spans
+
+
+_DATE_TERMS = frozenset(terms("date day year month time"))
+
+
+def _reports_asked(q: Question, sentence: str, title: str) -> bool:
+    """Does the sentence report what the when-question asks about — every question word beyond the statement's
+    title (the event's verb: "signed", "awarded", "begin") in it? Only then does the statement's date (or the
+    day its "today" names) date the event: "The exercise tested new radar systems" does not date "When did the
+    exercise begin?", nor "welcomes the announcement today to begin negotiating" the signing of the agreement;
+    "Lipavský and Blinken signed a Memorandum …" does date what "When was that signed?" asks about."""
+    acr = q.acronym_terms
+    topic = present(title, acr) | event_terms(title)
+    asked = event_terms(q.text) - topic - _DATE_TERMS
+    return asked <= present(sentence, acr) | event_terms(sentence)
 
 
 def _span_features(span: Span | None, start: int, sentence: str, q_terms: set[str]) -> dict[str, float]:
     if span is None:
         return {"c_none": 1.0, "c_counts": 0.0, "c_near": 0.0, "c_freq": 0.0, "c_speaker": 0.0, "c_today": 0.0,
-                "c_kind_figure": 0.0, "c_kind_entity": 0.0}
+                "c_kind_figure": 0.0, "c_kind_entity": 0.0, "c_reported": 0.0}
     figure = span.label in ("count", "ordinal", "money", "percent", "duration", "year")
-    special = span.label in ("SPEAKER", "STATEMENT_DATE")
+    special = span.label in ("SPEAKER", "STATEMENT_DATE", "REPORT_DATE")
     return {"c_none": 0.0, "c_counts": float(span.counts_noun), "c_near": _near(span, start, sentence, q_terms),
             "c_freq": 0.0, "c_speaker": float(span.label == "SPEAKER"),
             "c_today": float(span.label == "STATEMENT_DATE"), "c_kind_figure": float(figure),
-            "c_kind_entity": float(not figure and not special)}
+            "c_kind_entity": float(not figure and not special), "c_reported": float(span.label == "REPORT_DATE")}
 
 
 def _lead_features(rule: KindRule, q: Question, span: Span | None) -> dict[str, float]:
@@ -210,7 +244,7 @@ __all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quoted_words", "speak
 PART_FEATURES = (
     "a_best", "a_margin", "a_stmt_score", "a_cov", "a_cov_ctx", "a_dense", "a_rare_missing_doc",
     "a_figures_missing", "a_typed", "a_counts", "a_none_best", "a_period_miss", "a_beyond_title", "a_best_of_top",
-    "a_lead_fit", "a_ordinal_clash",
+    "a_lead_fit", "a_ordinal_clash", "a_pool",
 )
 # The direction each part feature may push answerability (+1 up, -1 down, 0 either): more of the question's words
 # in the answer sentence, a span of the asked type or a stronger statement never make an answer *less* likely to be
@@ -220,7 +254,7 @@ PART_FEATURES = (
 PART_SIGNS = {
     "a_best": 1, "a_margin": 1, "a_stmt_score": 1, "a_cov": 1, "a_cov_ctx": 1, "a_dense": 1, "a_rare_missing_doc": -1,
     "a_figures_missing": -1, "a_typed": 1, "a_counts": 1, "a_none_best": 0, "a_period_miss": -1, "a_beyond_title": 1,
-    "a_best_of_top": 0, "a_lead_fit": 1, "a_ordinal_clash": -1,
+    "a_best_of_top": 0, "a_lead_fit": 1, "a_ordinal_clash": -1, "a_pool": 0,
 }
 assert set(PART_SIGNS) == set(PART_FEATURES)
 _QUESTION_FIGURE = re.compile(r"\b\d[\d,.]*(?:st|nd|rd|th)?\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|"
@@ -231,12 +265,17 @@ MARGIN_CAP = 5.0
 
 
 def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Callable[[str], str | None],
-                  idf: dict[str, float]) -> dict[str, float]:
+                  idf: dict[str, float], chunks: int) -> dict[str, float]:
     """Evidence that the best pair answers the question at all: how strong it is and what the question asks
     that its statement never mentions (a rare word, a figure such as "twenty-seventh"), and whether a span of the
-    asked kind (a count of the asked noun) exists among the best pairs."""
+    asked kind (a count of the asked noun) exists among the best pairs.
+
+    ``chunks``: the size of the index (its chunk count). Why: ranker scores and margins run lower in an index of
+    tens of statements than in one of thousands (rarer words, fewer rivals); ``a_pool`` lets the model say how
+    strong is strong *for this index* instead of refusing every answer from a small one."""
+    pool = math.log10(1 + chunks)
     if not ranked:
-        return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0}
+        return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0, "a_pool": pool}
     best = ranked[0]
     text = get_text(best.statement.doc_id) or ""
     acr = q.acronym_terms
@@ -247,9 +286,14 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
     folded = fold_accents(text).lower()
     top = ranked[:3]
     expects_span = bool(rule.labels or rule.figures) and rule.kind != QuestionKind.YESNO
+    # The chosen sentence's strength is its best-scored pair (``lead_first`` may put a lower-scored span of it
+    # first), and its margin is over the best pair of any *other* sentence.
+    same = [p.score for p in ranked if p.statement.doc_id == best.statement.doc_id and p.start == best.start]
+    other = [p.score for p in ranked if p.statement.doc_id != best.statement.doc_id or p.start != best.start]
+    strength = max(same)
     return {
-        "a_best": best.score,
-        "a_margin": min(best.score - ranked[1].score, MARGIN_CAP) if len(ranked) > 1 else MARGIN_CAP,
+        "a_best": strength,
+        "a_margin": min(strength - max(other), MARGIN_CAP) if other else MARGIN_CAP,
         "a_stmt_score": best.statement.score,
         "a_cov": best.features["s_cov"],
         "a_cov_ctx": best.features["s_cov_ctx"],
@@ -261,10 +305,11 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_none_best": float(best.span is None and expects_span),
         "a_period_miss": best.features["s_period_miss"],
         "a_beyond_title": _beyond_title(q, best, text, idf, acr),
-        "a_best_of_top": float(sum(p.score >= best.score - 1.0 for p in ranked[:10])),
+        "a_best_of_top": float(sum(p.score >= strength - 1.0 for p in ranked[:10])),
         "a_lead_fit": lead_fits(rule, q.text, best.span.label if best.span else None,
                                 best.span.text if best.span else "", bool(best.span and best.span.counts_noun)),
         "a_ordinal_clash": _ordinal_clash(q, best, text),
+        "a_pool": pool,
     }
 
 

@@ -61,11 +61,13 @@ def _lead(part: PartAnswer, get_text: GetText) -> str | None:
     if part.rule.kind == QuestionKind.YESNO:
         return None  # set by the claim check
     span = best.span
-    if span is None:
-        return None
+    if span is None or best.features.get("c_fit", 1.0) <= 0.0:
+        return None  # a span of another type than asked ("three-day" for "on what date") never leads: quote alone
     if span.label == "STATEMENT_DATE":  # a day the sentence gives relative to its statement's date
         word = span.name or "today"
         return f"{format_date(span.text)} ({_RELATIVE.get(word, _SAME_DAY)}; it says “{word}”)"
+    if span.label == "REPORT_DATE":  # the sentence gives no date: the statement reporting it does
+        return f"{format_date(span.text)} (the date of the statement that reports it; the sentence gives no date)"
     if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
         name = full_name(span.text, get_text(best.statement.doc_id) or "", best.statement.title)
         return f"Said by {name} ({span.text})" if name else f"Said by {span.text}"
@@ -79,7 +81,7 @@ def _list_items(best: Pair, ranked: list[Pair], n: int) -> list[Pair]:
     """For a question asking for ``n`` things ("Which two countries …?"): up to ``n - 1`` further spans of the
     asked type from the best pair's own sentence, best-scored first, none overlapping another — so the lead names
     what the quoted sentence lists, and nothing from elsewhere."""
-    if n < 2 or best.span is None or best.span.label in ("SPEAKER", "STATEMENT_DATE"):
+    if n < 2 or best.span is None or best.span.label in ("SPEAKER", "STATEMENT_DATE", "REPORT_DATE"):
         return []
     taken = [best.span]
     out: list[Pair] = []
@@ -97,9 +99,10 @@ def _list_items(best: Pair, ranked: list[Pair], n: int) -> list[Pair]:
     return out
 
 
-def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float],
+def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float], chunks: int,
                 scorer: Scorer, counted: tuple[str, ...] = ()) -> PartAnswer:
-    """``counted``: what an earlier part counted, for an elliptical part ("…, and how many of them joined?")."""
+    """``counted``: what an earlier part counted, for an elliptical part ("…, and how many of them joined?");
+    ``chunks``: the index's size, which the answerability model reads (``evidence.part_features``)."""
     q = parse_question(text)
     if counted and not q.counted:
         q = replace(q, counted=counted)
@@ -122,7 +125,8 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
     usable = lead_first(usable)
     best = usable[0]
     part.best = best
-    part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms}))
+    part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms},
+                                                            chunks))
     part.answered = part.probability >= scorer.threshold
     if rule.kind == QuestionKind.YESNO:
         sentence = (get_text(best.statement.doc_id) or "")[best.start : best.end]
@@ -135,7 +139,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
 
 
 def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[Question], Retrieval],
-                      get_text: GetText, idf: Callable[[str], float], scorer: Scorer) -> Answer:
+                      get_text: GetText, idf: Callable[[str], float], chunks: int, scorer: Scorer) -> Answer:
     """Answer ``question`` from ``retrieval`` (each part of a multi-part question is re-retrieved with ``rerank``
     and its own query, ``parts.question_parts``), or refuse when no part reaches the calibrated threshold."""
     split = question_parts(question)
@@ -143,7 +147,7 @@ def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[Que
     for asked in split:
         counted = next((p.question.counted for p in reversed(parts) if p.question.counted), ())
         r = retrieval if len(split) == 1 else rerank(asked.query)
-        parts.append(answer_part(asked.text, r, get_text, idf, scorer, counted))
+        parts.append(answer_part(asked.text, r, get_text, idf, chunks, scorer, counted))
     notice = _planted_notice([p for part in parts if not part.answered or part.planted for p in part.planted],
                              get_text)
     answered = [p for p in parts if p.answered]
@@ -157,14 +161,14 @@ def extractive_answer(question: str, retrieval: Retrieval, rerank: Callable[[Que
         if not part.answered:
             pieces.append(f"{prefix}{REFUSAL_PREFIX} this (“{part.text}”).")
             continue
-        chunks: list[str] = []
+        said: list[str] = []
         if part.lead:
-            chunks.append(part.lead.rstrip(".") + ".")
+            said.append(part.lead.rstrip(".") + ".")
         if part.best is not None:
             c = _citation(len(citations) + 1, part.best, retrieval, get_text)
             citations.append(c)
-            chunks.append(f"{attribution(c.source, c.date)}: {quoted(c.quote)} [{c.n}]")
-        pieces.append(prefix + " ".join(chunks))
+            said.append(f"{attribution(c.source, c.date)}: {quoted(c.quote)} [{c.n}]")
+        pieces.append(prefix + " ".join(said))
     support = min(p.probability for p in answered)
     return Answer(question=question, text=" ".join(pieces), citations=citations, passages=retrieval.passages,
                   support=support, notice=notice)

@@ -46,7 +46,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 _SAY = (r"(?:said|say|says|stated|told|tell|described|called|remarked|warned|wrote|argued|noted|declared|"
-        r"emphasi[sz]ed|stressed|asked|insisted|added|vowed|characteri[sz]ed|likened|referred)")
+        r"emphasi[sz]ed|stressed|asked|insisted|added|vowed|characteri[sz]ed|likened|referred|recalled|recounted|"
+        r"joked|quipped|observed|explained|acknowledged|admitted|reminded|cautioned|lamented)")
 _PERSON_NOUN = (r"(?:official|minister|leader|secretary|president|ambassador|governor|senator|person|spokesperson|"
                 r"envoy|advisor|adviser|diplomat|premier|chancellor|king|queen|prince|emir|amir|general|head|chief|"
                 r"counterpart|representative|deputy|administrator|director|coordinator|nominee|judge|member|ceo|executive|"
@@ -65,7 +66,8 @@ _HOW_MANY_ITEMS = (r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+|othe
 RULES: tuple[KindRule, ...] = (
     KindRule(QuestionKind.ATTRIBUTION,
              _rx(rf"\bwho\s+(?:\w+\s+){{0,2}}{_SAY}\b|\bwhich\s+(?:\S+\s+){{0,3}}{_PERSON_NOUN}s?\b.*\b{_SAY}\b"
-                 rf"|\bwho\s+(?:was|is)\s+quoted\b|\bwhose\s+words\b"),
+                 rf"|\bwho\s+(?:was|is)\s+quoted\b|\bwhose\s+words\b"
+                 r"|\bwho\s+(?:spoke|uttered|delivered|used)\s+the\s+(?:line|words|phrase|sentence|remark)\b"),
              frozenset({"PERSON"})),
     KindRule(QuestionKind.YESNO,
              # The auxiliary opens the question, or the main clause after a leading one ("In his statement on
@@ -169,6 +171,8 @@ def lead_fits(rule: KindRule, question: str, label: str | None, text: str, count
     if kind == QuestionKind.DATE:
         if label == "STATEMENT_DATE":
             return 1.0
+        if label == "REPORT_DATE":
+            return 0.5  # the report's date, not one the sentence states
         if _ASKS_YEAR.search(question):
             return float(bool(_YEAR_IN.search(text)))
         if _DAY_OF_MONTH.search(text):
