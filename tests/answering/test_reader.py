@@ -127,3 +127,9 @@ def test_a_when_question_is_dated_by_the_statement_only_when_its_sentence_report
     signed = index.answer("When was the fisheries agreement signed?")  # "today … to begin negotiating" one
     assert not signed.text.startswith("1 October 2024"), signed.text
     _verified(index, awarded)
+
+
+def test_a_question_asking_when_a_statement_came_out_is_answered_with_its_date(index: Index) -> None:
+    ans = index.answer("When did the ministry last put out a statement on the harbour bridge?")
+    assert ans.text.startswith("12 June 2024 (the date of the statement)"), ans.text
+    assert ans.citations[0].doc_id == "bridge"

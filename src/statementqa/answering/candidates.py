@@ -41,7 +41,8 @@ class Span:
     text: str
     label: str
     counts_noun: bool = False  # a figure that counts the question's counted noun
-    name: str | None = None  # STATEMENT_DATE: the word that dates the sentence ("yesterday")
+    name: str | None = None  # STATEMENT_DATE: the word that dates the sentence ("yesterday"); REPORT_DATE: "issued"
+    # when the question asks when the statement itself came out
 
 
 @lru_cache(maxsize=1)

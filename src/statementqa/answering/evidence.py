@@ -118,17 +118,11 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
             continue
         best_dense = max(x for _, _, x in sents)
         title = st.title
-        scored = []
-        for i, (s, e, dense) in enumerate(sents):
-            sentence = text[s:e]
-            found = present(sentence, acr)  # once per sentence: coverage and the rare words read it
-            cov = _share(q.terms, found, idf)
-            scored.append((dense + cov, i, s, e, dense, cov, sentence, found))
-        scored.sort(key=lambda t: -t[0])
+        scored = _best_sentences(q, text, sents, idf)
         recency = st.features.get("recency", 0.0)
         scope = scope_features(q, st.date)
         first = len(pairs)
-        for _, i, s, e, dense, cov, sentence, found in scored[:SENTENCES_PER_STATEMENT]:
+        for _, i, s, e, dense, cov, sentence, found in scored:
             ctx = _coverage(q.terms, f"{title} {sentence}", idf, acr)
             if ctx == 0.0 and q.terms:
                 continue  # shares no word with the question, not even through its title (1 of 218 train answers)
@@ -155,23 +149,40 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
     return pairs
 
 
+def _best_sentences(q: Question, text: str, sents: list[tuple[int, int, float]], idf: dict[str, float]) -> list[tuple]:
+    """A statement's sentences by dense similarity + lexical coverage, best first, with what pairs need of them."""
+    scored = []
+    for i, (s, e, dense) in enumerate(sents):
+        sentence = text[s:e]
+        found = present(sentence, q.acronym_terms)  # once per sentence: coverage and the rare words read it
+        cov = _share(q.terms, found, idf)
+        scored.append((dense + cov, i, s, e, dense, cov, sentence, found))
+    scored.sort(key=lambda t: -t[0])
+    return scored[:SENTENCES_PER_STATEMENT]
+
+
 def _report_date_as_fallback(pairs: list[Pair]) -> list[Pair]:
     """One statement's pairs without its report-date candidates when the statement states a date of the asked type
     itself: the statement's own date answers a when-question only when the statement gives none ("Harbour bridge
     update." must not date the reopening that "will reopen on 3 March 2025" dates)."""
     explicit = any(p.span is not None and p.span.label not in ("REPORT_DATE", "STATEMENT_DATE")
                    and p.features.get("c_fit", 0.0) >= 1.0 for p in pairs)
-    return [p for p in pairs if not (explicit and p.span is not None and p.span.label == "REPORT_DATE")]
+    return [p for p in pairs if not (explicit and p.span is not None and p.span.label == "REPORT_DATE"
+                                     and p.span.name != "issued")]
 
 
 def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: str, iso: str | None) -> list[Span]:
     """The sentence's candidates of the asked kind, plus, for a when-question, the day the sentence dates itself
     to by its statement's date ("today", "yesterday") — or, when the sentence gives no date at all, its statement's
     date as the date of the report (a readout's "signed … at the end of their meeting"): the scorer learns how
-    often a report's date is the answer, and the lead says it is the statement's date, not the sentence's."""
+    often a report's date is the answer, and the lead says it is the statement's date, not the sentence's. A
+    question that asks for a statement by its date ("first announced", "final statement") is answered by the
+    statement's date itself (``name`` "issued")."""
     spans = candidates(rule, q.text, q.counted, text, start, end, title)
     if rule.kind != QuestionKind.DATE or not iso:
         return spans
+    if q.order is not None:  # "When did Sanders put out her final statement …?": the statement's date answers
+        return [*spans, Span(start, end, iso[:10], "REPORT_DATE", name="issued")]
     if not _reports_asked(q, text[start:end], title):
         return spans
     day = relative_date(text[start:end], iso)

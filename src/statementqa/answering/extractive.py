@@ -66,6 +66,8 @@ def _lead(part: PartAnswer, get_text: GetText) -> str | None:
     if span.label == "STATEMENT_DATE":  # a day the sentence gives relative to its statement's date
         word = span.name or "today"
         return f"{format_date(span.text)} ({_RELATIVE.get(word, _SAME_DAY)}; it says “{word}”)"
+    if span.label == "REPORT_DATE" and span.name == "issued":  # the question asks when the statement came out
+        return f"{format_date(span.text)} (the date of the statement)"
     if span.label == "REPORT_DATE":  # the sentence gives no date: the statement reporting it does
         return f"{format_date(span.text)} (the date of the statement that reports it; the sentence gives no date)"
     if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
