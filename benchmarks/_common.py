@@ -184,14 +184,20 @@ def dir_size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
+def eval_settings():  # -> statementqa.config.Settings
+    """The settings the eval indexes are built and opened with (local Chroma, the eval collection)."""
+    from statementqa.config import get_settings
+
+    return get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
+
+
 def v2_indexes(paths: list[Path] | None) -> tuple[list[Index], str]:
     """The indexes a trainer fits on (several pools), and a label naming them.
     Default: the cached whole-corpus eval index (built on first use, most of an hour)."""
     from statementqa import open_index
-    from statementqa.config import get_settings
     from statementqa.eval import ensure_index, whole_corpus
 
-    settings = get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
+    settings = eval_settings()
     dirs = paths or [ensure_index(whole_corpus(), settings, None, progress=True)[0]]
     return [open_index(d, settings=settings) for d in dirs], ", ".join(str(d) for d in dirs)
 

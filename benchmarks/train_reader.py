@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from _common import v2_indexes
+from _common import eval_settings, v2_indexes
 
 from statementqa.answering.claims import verdict
 from statementqa.answering.compose import format_date
@@ -224,10 +224,9 @@ def tiny_pools(questions: list[EvalQuestion], groups: int) -> list[Path]:
     margins run lower there, and a threshold calibrated only on big pools refused answerable questions on them."""
     import random
 
-    from statementqa.config import get_settings
     from statementqa.eval import ensure_index, whole_corpus
 
-    settings = get_settings().model_copy(update={"chroma_host": None, "collection": "statementqa-eval"})
+    settings = eval_settings()
     records = {r["id"]: r for r in whole_corpus()}
     pool = [q for q in questions if q.split in ("train", "dev")]
     random.Random(TINY_SEED).shuffle(pool)

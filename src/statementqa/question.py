@@ -18,6 +18,7 @@ from types import MappingProxyType
 from statementqa.textutil import (
     MONTH_NAME,
     STOPWORDS,
+    UNIT_WORDS,
     acronym_terms,
     month_number,
     normalize_word,
@@ -183,7 +184,6 @@ def counted_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_ITEM_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _ITEMS = re.compile(r"\b(?:which|what|name)\s+(?:the\s+)?(two|three|four|five|six|[2-6])\s+(?!(?:percent|million|"
                     r"billion|thousand|hundred|years?|months?|weeks?|days?)\b)[a-z]", re.I)
 
@@ -195,7 +195,7 @@ def items_asked(text: str) -> int:
     if not m:
         return 1
     word = m.group(1).lower()
-    return int(word) if word.isdigit() else _ITEM_COUNTS[word]
+    return int(word) if word.isdigit() else UNIT_WORDS[word]
 
 
 # A quoted span: opened by a quote mark not inside a word (so "Biden's" opens nothing), closed by one not

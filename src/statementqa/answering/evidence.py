@@ -122,6 +122,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         recency = st.features.get("recency", 0.0)
         scope = scope_features(q, st.date)
         first = len(pairs)
+        asked = _asked_event(q, title) if rule.kind == QuestionKind.DATE else frozenset()
         for _, i, s, e, dense, cov, sentence, found in scored:
             ctx = _coverage(q.terms, f"{title} {sentence}", idf, acr)
             if ctx == 0.0 and q.terms:
@@ -134,7 +135,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
                 "s_period_fit": max(scope["period_day"], scope["period_month"]), "s_first": float(i == 0),
                 "s_len": math.log1p(len(sentence)), "s_quote": _quote_match(qwords, sentence), "s_recency": recency,
             }
-            spans = _spans(rule, q, text, s, e, title, st.date)
+            spans = _spans(rule, q, text, s, e, title, st.date, asked)
             pairs.append(Pair(st, rank, s, e, None, {**base, **_span_features(None, s, sentence, q_terms),
                                                      **_lead_features(rule, q, None)}))
             for span in spans:
@@ -171,7 +172,8 @@ def _report_date_as_fallback(pairs: list[Pair]) -> list[Pair]:
                                      and p.span.name != "issued")]
 
 
-def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: str, iso: str | None) -> list[Span]:
+def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: str, iso: str | None,
+           asked: frozenset[str]) -> list[Span]:
     """The sentence's candidates of the asked kind, plus, for a when-question, the day the sentence dates itself
     to by its statement's date ("today", "yesterday") — or, when the sentence gives no date at all, its statement's
     date as the date of the report (a readout's "signed … at the end of their meeting"): the scorer learns how
@@ -183,8 +185,8 @@ def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: 
         return spans
     if q.order is not None:  # "When did Sanders put out her final statement …?": the statement's date answers
         return [*spans, Span(start, end, iso[:10], "REPORT_DATE", name="issued")]
-    if not _reports_asked(q, text[start:end], title):
-        return spans
+    if not asked <= present(text[start:end], q.acronym_terms) | event_terms(text[start:end]):
+        return spans  # the sentence does not report the asked event (``_asked_event``)
     day = relative_date(text[start:end], iso)
     if day is not None:
         spans.append(Span(start, end, day[0], "STATEMENT_DATE", name=day[1]))
@@ -196,16 +198,14 @@ def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: 
 _DATE_TERMS = frozenset(terms("date day year month time"))
 
 
-def _reports_asked(q: Question, sentence: str, title: str) -> bool:
-    """Does the sentence report what the when-question asks about — every question word beyond the statement's
-    title (the event's verb: "signed", "awarded", "begin") in it? Only then does the statement's date (or the
-    day its "today" names) date the event: "The exercise tested new radar systems" does not date "When did the
-    exercise begin?", nor "welcomes the announcement today to begin negotiating" the signing of the agreement;
-    "Lipavský and Blinken signed a Memorandum …" does date what "When was that signed?" asks about."""
-    acr = q.acronym_terms
-    topic = present(title, acr) | event_terms(title)
-    asked = event_terms(q.text) - topic - _DATE_TERMS
-    return asked <= present(sentence, acr) | event_terms(sentence)
+def _asked_event(q: Question, title: str) -> frozenset[str]:
+    """What a when-question asks about beyond a statement's topic: its words the title lacks (the event's verb:
+    "signed", "awarded", "begin"). A sentence reports the event only when it holds them all; only then does the
+    statement's date (or the day its "today" names) date the event: "The exercise tested new radar systems" does
+    not date "When did the exercise begin?", nor "welcomes the announcement today to begin negotiating" the
+    signing of the agreement; "Lipavský and Blinken signed a Memorandum …" does date "When was that signed?"."""
+    topic = present(title, q.acronym_terms) | event_terms(title)
+    return frozenset(event_terms(q.text) - topic - _DATE_TERMS)
 
 
 def _span_features(span: Span | None, start: int, sentence: str, q_terms: set[str]) -> dict[str, float]:
