@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.question import Order, Period, parse_question
+from statementqa.question import Order, Period, expand_shorthand, parse_question
 
 
 @pytest.mark.parametrize(("text", "periods"), [
@@ -58,3 +58,16 @@ def test_the_counted_noun_of_a_how_many_question() -> None:
 ])
 def test_how_many_things_a_question_asks_for(text: str, items: int) -> None:
     assert parse_question(text).items == items
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("biden mtg w/ the patriarch - how many yrs?", "biden meeting with the patriarch - how many years?"),
+    ("japan grant aid amt acc. to state dept?", "japan grant aid amount according to state department?"),
+    ("lead univ + how much $", "lead university and how much $"),
+    ("how many entities+individuals?", "how many entities and individuals?"),
+    ("IUU fishing 5-yr strategy", "IUU fishing 5-year strategy"),
+    ("What did the DIR say?", "What did the DIR say?"),  # capitals: an acronym the user meant
+    ("C++ and the min. wage", "C++ and the min. wage"),  # nothing to spell out ("min" is ambiguous)
+])
+def test_analyst_shorthand_is_spelled_out(typed: str, read: str) -> None:
+    assert expand_shorthand(typed) == read

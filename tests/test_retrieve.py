@@ -116,3 +116,15 @@ def test_an_index_with_older_vectors_is_migrated_by_ingest_and_never_mixed(tmp_p
             assert db.execute("SELECT COUNT(DISTINCT doc_id) FROM sentences").fetchone()[0] == 4
     finally:
         ix.close()
+
+
+def test_a_misspelled_word_is_read_as_the_statements_spell_it(index: Index) -> None:
+    reading = index.read("fisheries agrmt with norway - quotas for cod and herirng?")
+    assert reading.text == "fisheries agreement with norway - quotas for cod and herring?"
+    assert reading.notice is not None and "“herirng” as “herring”" in reading.notice
+    assert index.read("Quotas for Herirng?").text == "Quotas for Herirng?"  # a capitalized word may be a name
+    assert index.read("quotas for cod and herring?").notice is None  # nothing to correct, nothing said
+    ans = index.answer("which quotas did the ministry sign an agrmt with norway on?")
+    assert ans.question == "which quotas did the ministry sign an agrmt with norway on?"  # the user's words
+    assert ans.notice and "agreement" in ans.notice
+    assert ans.citations and ans.citations[0].doc_id == "fish-apr"

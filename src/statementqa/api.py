@@ -42,7 +42,7 @@ from statementqa.models import (
 )
 from statementqa.query import DateLike, Filters, QueryArgs, QueryOptions, options_of
 from statementqa.question import Question
-from statementqa.retrieve import Retrieval, Retriever
+from statementqa.retrieve import Reading, Retrieval, Retriever
 from statementqa.store import Store
 
 
@@ -215,7 +215,13 @@ class Index:
         """The passages of the ``top_k`` best statements (one passage per statement), best first.
         Only the filters and ``top_k`` of the options matter here."""
         opts = options_of(options, query)
-        return self.retriever.retrieve(question, opts.filters, opts.top_k)
+        return self.retriever.retrieve(self.read(question).text, opts.filters, opts.top_k)
+
+    def read(self, question: str) -> Reading:
+        """How ``question`` is read before it is searched: shorthand spelled out, misspellings corrected against
+        the index's vocabulary (``Retriever.read``); ``answer`` and ``retrieve`` read every question so."""
+        with self.store.snapshot():
+            return self.retriever.read(question)
 
     def rank(self, question: str | Question, options: QueryOptions | None = None,
              **query: Unpack[QueryArgs]) -> Retrieval:
@@ -268,20 +274,24 @@ class Index:
         filters, filter_notice = self.resolve_filters(opts.filters)
         opts = opts.with_filters(filters)
         use_llm = self.settings.llm_enabled if opts.llm is None else opts.llm
+        reading = self.read(question)
         if use_llm:
-            ans = self._llm_answer(question, opts, on_token)
+            ans = self._llm_answer(reading.text, opts, on_token)
             ans = answering.finalize(ans, self.store.text)
         else:
             with self.store.snapshot():  # passages, texts and quotes from one committed state
-                query, notice = answering.resolve_followup(question, opts.history)
+                query, notice = answering.resolve_followup(reading.text, opts.history)
                 retrieval = self.retriever.rank(query, filters, opts.top_k)
-                ans = self._extractive(question, retrieval, opts)
+                ans = self._extractive(reading.text, retrieval, opts)
                 if notice:
                     ans = ans.model_copy(update={"notice": notice if not ans.refused else
                                                  f"{notice} The follow-up could not be resolved from the statements."})
                 ans = answering.finalize(ans, self.store.text)
-        if filter_notice:
-            ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
+        for said in (reading.notice, filter_notice):  # the filter notice first, then the reading
+            if said:
+                ans = ans.model_copy(update={"notice": f"{said} {ans.notice}" if ans.notice else said})
+        if ans.question == reading.text:  # the user's words, not the reading, are what was asked
+            ans = ans.model_copy(update={"question": question})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})
 
     def _extractive(self, question: str, retrieval: Retrieval, opts: QueryOptions) -> Answer:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from statementqa.query import Filters
 from statementqa.textutil import initialisms, query_acronyms, terms
@@ -31,6 +33,10 @@ from statementqa.textutil import initialisms, query_acronyms, terms
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 __all__ = ["Filters", "LexicalIndex", "chunk_tokens", "date_ord", "mine_acronyms"]  # Filters: from query.py
+
+SPELLING_MIN_DF = 3  # a correction must be a word of the statements, not another typo in one of them
+SPELLING_RATIO = 100  # …and a term the index has is corrected only to one this many times more common
+SPELLING_LONG = 8  # terms this long may be two edits away ("interfernce" → "interference"), shorter ones one
 
 LEXICAL_VERSION = 5  # bump when BM25 tokens change, so indexes on disk are rebuilt (5: title/issuer/date in chunks)
 
@@ -78,6 +84,7 @@ class LexicalIndex:
         self.acronyms = acronyms or {}
         self.n = len(chunk_ids)
         self.generation = generation
+        self._vocab: list[str] | None = None
 
     @classmethod
     def build(cls, rows: Sequence[ChunkRow], generation: int) -> LexicalIndex:
@@ -149,6 +156,43 @@ class LexicalIndex:
         extra = [self.acronyms[a] for a in query_acronyms(question) if a in self.acronyms]
         extra = [e for e in extra if e.lower() not in question.lower()]
         return f"{question} ({'; '.join(extra)})" if extra else question
+
+    def correction(self, term: str, typed: str | None = None) -> str | None:
+        """The index term that ``term``, absent from the index (or nearly), most likely misspells: the most frequent
+        term at the fewest edits (one; two for long words; a swap of two letters is one: "understnad"), or None.
+
+        Why the index's own vocabulary: the words a question must match are the statements' words, names and
+        jargon included, which no general dictionary has; and a word no statement uses is never "corrected".
+        ``typed``: the word as typed, matched too — a typo can change the stem more than the word ("comunity"
+        stems to "comun", one edit from "communiti" as typed, four as stemmed)."""
+        seen = self.df.get(term, 0)
+        if seen >= SPELLING_MIN_DF or len(term) < 4:
+            return None
+        # A term a statement or two has (the same typo made there: "comunity") is corrected only to a word that
+        # is far more common.
+        floor = max(SPELLING_MIN_DF, SPELLING_RATIO * seen)
+        near: list[tuple[str, int]] = []
+        for probe in dict.fromkeys((term, typed.lower()) if typed else (term,)):
+            limit = 2 if len(probe) >= SPELLING_LONG else 1
+            hits = process.extract(probe, self._vocabulary(), scorer=OSA.distance, score_cutoff=limit, limit=50)
+            near += [(w, int(d)) for w, d, _ in hits if w != term and self.df.get(w, 0) >= floor]
+        if not near:
+            return None
+        fewest = min(d for _, d in near)
+        return max((w for w, d in near if d == fewest), key=lambda w: (self.df[w], w))
+
+    def _vocabulary(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = list(self.df)
+        return self._vocab
+
+    def best_chunk(self, term: str) -> str | None:
+        """The id of the chunk where ``term`` weighs most (BM25), to read how the statements spell it."""
+        if not self.n or term not in self.df:
+            return None
+        scores = self.bm25.get_scores([term])
+        i = int(np.argmax(scores))
+        return self.chunk_ids[i] if scores[i] > 0 else None
 
     def idf(self, term: str) -> float:
         """Smoothed IDF; unseen terms get the maximum (they are the most specific)."""

@@ -209,6 +209,44 @@ def quoted_spans(text: str) -> tuple[str, ...]:
     return tuple(m.group(1).strip() for m in _QUOTED.finditer(text) if len(words(m.group(1))) >= QUOTED_WORDS)
 
 
+# Analyst shorthand → the words statements use ("agrmt" never matches "agreement" in BM25, the embedding or the
+# question kinds: "japan grant aid amt?" is an amount question only once "amt" reads "amount"). General English
+# note-taking abbreviations only, none ambiguous in official statements ("min", "mil", "gov", "dev" are left alone).
+SHORTHAND: Mapping[str, str] = MappingProxyType({
+    "agrmt": "agreement", "agmt": "agreement", "agrmts": "agreements", "amt": "amount", "amts": "amounts",
+    "approx": "approximately", "admin": "administration", "amb": "ambassador", "assoc": "association",
+    "asst": "assistant", "bn": "billion", "bln": "billion", "mn": "million", "mln": "million", "bldg": "building",
+    "cmte": "committee", "cttee": "committee", "conf": "conference", "corp": "corporation", "ctry": "country",
+    "ctries": "countries", "dept": "department", "depts": "departments", "deleg": "delegation",
+    "delegs": "delegations", "dir": "director", "econ": "economic", "exec": "executive", "govt": "government",
+    "gov't": "government", "govts": "governments", "hq": "headquarters", "info": "information",
+    "infra": "infrastructure", "intl": "international", "int'l": "international", "mfg": "manufacturing",
+    "mgmt": "management", "mtg": "meeting", "mtgs": "meetings", "natl": "national", "nat'l": "national",
+    "org": "organization", "orgs": "organizations", "pkg": "package", "pct": "percent", "pts": "points",
+    "pres": "president", "prez": "president", "prelim": "preliminary", "proj": "project", "qty": "quantity",
+    "secy": "secretary", "strat": "strategic", "tech": "technology", "univ": "university", "vax": "vaccine",
+    "yr": "year", "yrs": "years", "wk": "week", "wks": "weeks", "ppl": "people", "dialog": "dialogue",
+    "hw": "how", "w/": "with", "w/o": "without", "b/w": "between", "acc. to": "according to", "acc to": "according to",
+})
+_SHORTHAND = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in sorted(SHORTHAND, key=len, reverse=True))
+                        + r")(?![\w/])", re.I)
+_PLUS = re.compile(r"(?<=[A-Za-z])\s*\+(?!\+)\s*(?=[A-Za-z])")  # "entities+individuals", "lead univ + how much $"
+_YEAR_SPAN = re.compile(r"\b(\d+)-yrs?\b", re.I)  # "5-yr strategy"
+
+
+def expand_shorthand(text: str) -> str:
+    """``text`` with analyst shorthand spelled out ("biden mtg w/ patriarch - how many yrs" → "biden meeting with
+    patriarch - how many years"); "+" between words reads "and". An all-capitals token is an acronym the user
+    meant ("DIR", "ORG" are left alone). Unchanged text is returned as is."""
+    def spell(m: re.Match[str]) -> str:
+        word = m.group(1)
+        return word if word.isupper() and len(word) > 1 else SHORTHAND[word.lower()]
+
+    out = _SHORTHAND.sub(spell, text)
+    out = _YEAR_SPAN.sub(lambda m: f"{m.group(1)}-year", out)
+    return _PLUS.sub(" and ", out)
+
+
 def parse_question(text: str) -> Question:
     """Parse once; every stage reads the same ``Question``."""
     return Question(

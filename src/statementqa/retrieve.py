@@ -10,15 +10,17 @@ candidates, sentence-level evidence. Explicit filters are hard: nothing outside 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from statementqa.config import Settings
 from statementqa.embed import Embedder
 from statementqa.lexical import Filters, LexicalIndex
 from statementqa.models import Passage
-from statementqa.question import Order, Question, parse_question, temporal_order
+from statementqa.question import Order, Question, expand_shorthand, parse_question, temporal_order
 from statementqa.ranking import (
     STAGE2_DEPTH,
     Ranker,
@@ -30,8 +32,9 @@ from statementqa.ranking import (
     stage2_features,
 )
 from statementqa.store import Store, StoreError
+from statementqa.textutil import terms, words
 
-__all__ = ["Retrieval", "Retriever", "temporal_order"]
+__all__ = ["Reading", "Retrieval", "Retriever", "temporal_order"]
 
 LEXICAL_CANDIDATES = 60
 TITLE_CANDIDATES = 20
@@ -48,6 +51,18 @@ class Retrieval:
     qvec: np.ndarray
     statements: list[StatementCandidate]
     passages: list[Passage]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question was read before it was searched: ``text`` with shorthand spelled out and misspellings
+    corrected; ``notice`` tells the user when that changed what they typed (None when it did not)."""
+
+    text: str
+    notice: str | None = None
+
+
+_TYPED_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")  # lower-case, unhyphenated: a name is left alone
 
 
 def _sigmoid(x: float) -> float:
@@ -70,6 +85,41 @@ class Retriever:
         if self._ranker is None:
             self._ranker = load_ranker()
         return self._ranker
+
+    # --- reading ---------------------------------------------------------------------------------
+    def read(self, question: str) -> Reading:
+        """The question as it is searched and answered: analyst shorthand spelled out (``expand_shorthand``) and
+        each lower-case word that no statement uses replaced by the statements' spelling of the index term it
+        most likely misspells ("interfernce" → "interference", ``LexicalIndex.correction``).
+
+        Why lower-case words only: a capitalized word no statement has is usually a name the statements do not
+        mention ("Mayor Andersen"), and "correcting" it would answer about somebody else; analysts typing in
+        haste type lower case. The notice shows the reading, so a wrong correction is visible."""
+        text = expand_shorthand(question)
+        lex = self.store.lexical()
+        fixed: list[tuple[str, str]] = []
+        for m in reversed(list(_TYPED_WORD.finditer(text))):
+            typed = m.group()
+            found = terms(typed)
+            term = lex.correction(found[0], typed) if len(found) == 1 else None
+            spelled = self._spelling(lex, term, typed) if term else None
+            if spelled:
+                text = text[: m.start()] + spelled + text[m.end() :]
+                fixed.append((typed, spelled))
+        if text == question:
+            return Reading(text)
+        what = "; ".join(f"“{a}” as “{b}”" for a, b in reversed(fixed))
+        return Reading(text, f"Read the question as “{text}”" + (f" ({what})." if what else "."))
+
+    def _spelling(self, lex: LexicalIndex, term: str, typed: str) -> str | None:
+        """How the statements spell index term ``term``: the word of its best chunk with that term closest to
+        what was typed."""
+        chunk_id = lex.best_chunk(term)
+        rec = self.store.chunk_records([chunk_id]).get(chunk_id) if chunk_id else None
+        if rec is None:
+            return None
+        forms = {w.lower() for w in words(rec.text) if terms(w) == [term]}
+        return min(forms, key=lambda w: (OSA.distance(w, typed), w)) if forms else None
 
     # --- candidates ------------------------------------------------------------------------------
     def candidates(self, question: str | Question, filters: Filters
