@@ -18,6 +18,9 @@ MOU = ("MoUs",)
     ("Today we add nine Nicaraguans to the Corrupt and Undemocratic Actors list", ("Nicaraguans",), ["nine"]),
     ("the purchase of 24 U.S. F-35 aircraft", ("jets",), []),
     ("the purchase of 24 F-35 aircraft", ("aircraft",), ["24"]),
+    # a duration counts a unit of time, and nothing else ("How many years …?")
+    ("congratulated him on thirty years of moral and spiritual leadership", ("years",), ["thirty"]),
+    ("a five-year Memorandum of Understanding that will serve", MOU, []),
 ])
 def test_a_figure_counts_a_noun_only_when_it_quantifies_it(sentence: str, nouns: tuple[str, ...],
                                                           counted: list[str]) -> None:

@@ -41,6 +41,7 @@ _FIGURE = re.compile(
 )
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
 _MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
+TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)", re.I)
 _DURATION_AFTER = re.compile(r"[\s-](?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?:[\s-]old)?", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s+$")  # "March 5": a day; "Mayor 5", "Decision 2" are not months
@@ -118,8 +119,8 @@ def _same_word(a: str, b: str) -> bool:
 def counts_noun(text: str, figure: Figure, noun: str) -> bool:
     """Does the figure count ``noun``: the noun (or its spelled-out acronym) follows within a few modifier
     words ("17th such memorandum", "two new MOUs") with no preposition or verb in between?"""
-    if not figure.counts:
-        return False
+    if not figure.counts and not (figure.kind == Kind.DURATION and TIME_UNIT.fullmatch(noun)):
+        return False  # a duration counts only a unit of time ("How many years …?" — "thirty years")
     after = re.findall(r"\S+", text[figure.end:])[: _MODIFIER_MAX + 4]
     acronyms = query_acronyms(noun)
     for i, token in enumerate(after[: _MODIFIER_MAX + 1]):

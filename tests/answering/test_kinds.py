@@ -42,6 +42,12 @@ CASES = [
     ("us-ghana civ nuke mou signer?", K.PERSON),
     ("Which pipeline's risks was his focus?", K.ENTITY),
     ("What did Lipavsky and Blinken sign in Prague?", K.STATEMENT),
+    # terse analyst shorthand, no question word (after question.expand_shorthand)
+    ("vaccine manufacturing financing package - size?", K.AMOUNT),
+    ("emergency relief $ for the state dot?", K.AMOUNT),
+    ("apec economies % of global trade?", K.AMOUNT),
+    ("grand prix - race weekend dates?", K.DATE),
+    ("3rd civil space dialogue (mar 2022) head of US delegation?", K.PERSON),
 ]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from statementqa import Index
-from statementqa.answering.parts import question_parts
+from statementqa.answering.parts import coordinated, question_parts
 from statementqa.question import Period
 from tests.support import index_of_rows
 
@@ -43,6 +43,22 @@ PART_CASES = [
      [(Period(2024),), (Period(2024),)]),
     ("How many ferries does the ministry operate?", ["How many ferries does the ministry operate?"], [()]),
 ]
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("Where were the first and second ministerial meetings of the Council held?",
+     ["Where were the first ministerial meetings of the Council held?",
+      "Where were the second ministerial meetings of the Council held?"]),
+    ("By what dates did the Geneva and the Stockholm joint statements commit the two sides to act?",
+     ["By what dates did the Geneva joint statements commit the two sides to act?",
+      "By what dates did the Stockholm joint statements commit the two sides to act?"]),
+    ("Which agreements did the United States and Japan sign?", None),  # one agreement list, two signers
+    ("Who did the President and First Lady host at the dinner?", None),  # no plural noun the two modify
+    ("Did the first and second rounds succeed?", None),  # a yes/no question is checked as a whole
+])
+def test_coordinated_modifiers_ask_one_question_each(question: str, parts: list[str] | None) -> None:
+    assert coordinated(question) == parts
+    assert [p.text for p in question_parts(question)] == (parts or [question])
 
 
 @pytest.mark.parametrize(("question", "texts", "periods"), PART_CASES)

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 from statementqa.answering.kinds import KindRule, QuestionKind
+from statementqa.figures import TIME_UNIT, counting, figures
 from statementqa.figures import Kind as FigureKind
-from statementqa.figures import counting, figures
 from statementqa.sentences import SPEAKER_LABEL
 from statementqa.textutil import MONTH_NAME, fold_accents, normalize_word, words
 
@@ -212,8 +212,11 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
     sentence = text[start:end]
     out: list[Span] = []
     if rule.figures:
+        kinds = rule.figures
+        if rule.kind == QuestionKind.COUNT and counted and TIME_UNIT.fullmatch(counted[0]):
+            kinds = kinds | {FigureKind.DURATION}  # "How many years as patriarch …?" — "thirty years"
         for f in figures(sentence):
-            if f.kind in rule.figures:
+            if f.kind in kinds:
                 counts = bool(counted) and rule.kind == QuestionKind.COUNT and bool(
                     [g for g in counting(sentence, counted) if g.start == f.start])
                 out.append(Span(start + f.start, start + f.end, f.text, f.kind.value, counts))

@@ -86,12 +86,14 @@ RULES: tuple[KindRule, ...] = (
              # something else ("Whom did Blinken meet to discuss the human cost of the war?" asks for a person).
              _rx(rf"\bhow much\b|\bwhat (?:\w+\s+)?{_HOW_MANY_ITEMS}(?:amount|share|percentage|proportion|sum|value|"
                  r"price|cost|percent|fraction|rate|total|margin)s?\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
-                 r"\b(?:price|cost|worth|value|amount)\b"),
+                 # … and so does analyst shorthand: "financing package - size?", "relief $ for Maryland?",
+                 # "% of global trade?"
+                 r"(?:\b(?:price|cost|worth|value|amount|size)\b|(?<!\S)[$€£](?=\s|\?|$)|(?<!\S)%\s+of\b)"),
              frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
              frozenset({FigureKind.MONEY, FigureKind.PERCENT, FigureKind.COUNT})),
     KindRule(QuestionKind.DATE,
              _rx(r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|"
-                 r"\bon what\b|\bby what date\b|\bsince when\b|\bhow long\b|\bdate\b"),
+                 r"\bon what\b|\bby what date\b|\bsince when\b|\bhow long\b|\bdates?\b"),
              frozenset({"DATE", "TIME"}), frozenset({FigureKind.YEAR})),
     KindRule(QuestionKind.PLACE,
              _rx(rf"\bwhere\b|\b(?:in|at|to|from)\s+(?:which|what)\s+{_HOW_MANY_ITEMS}{_PLACE_NOUN}\b"
@@ -102,7 +104,9 @@ RULES: tuple[KindRule, ...] = (
              frozenset({"ORG"})),
     KindRule(QuestionKind.PERSON,
              _rx(rf"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)\s+(?:\S+\s+){{0,2}}{_PERSON_NOUN}s?\b|"
-                 r"\bname of the\b|\bsigner\b|\bnamed\b|\bnominated\b|\bappointed\b"),
+                 r"\bname of the\b|\bsigner\b|\bnamed\b|\bnominated\b|\bappointed\b"
+                 # a terse question with no question word: "3rd civil space dialogue (Mar 2022) head of US delegation?"
+                 r"|^(?!.*\b(?:what|which|when|where|how)\b).*\b(?:head|leader|chair|chief)\s+of\b"),
              frozenset({"PERSON"})),
     KindRule(QuestionKind.ENTITY, _rx(r"\bwhich\b|\bwhat (?!did|does|do|was|were|is|are|has|have)\w+\b"),
              frozenset({"ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "NORP", "GPE", "FAC", "PERSON"})),

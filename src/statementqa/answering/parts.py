@@ -50,11 +50,47 @@ class Part:
     query: Question
 
 
+_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
+# "the first and second ministerial meetings", "the Geneva and the Stockholm joint statements": two modifiers of
+# one plural noun, each naming a thing of its own (two ordinals, or two capitalized words after "the").
+_COORDINATED = re.compile(
+    rf"\b(?P<a>{_ORDINAL})\s+and\s+(?:the\s+)?(?P<b>{_ORDINAL})\s+"
+    r"|\bthe\s+(?P<c>[A-Z][a-z]+)\s+and\s+(?:the\s+)?(?P<d>[A-Z][a-z]+)\s+(?!and\b)",
+    re.I,
+)
+_PLURAL_AFTER = re.compile(r"^(?:\S+\s+){0,3}?[a-z][a-z-]*[^su\W]s\b")  # "… US-China joint statements"
+_WH_START = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:how|what|which|who|whom|where|when)\b", re.I)
+
+
+def coordinated(question: str) -> list[str] | None:
+    """The two questions a coordinated pair of modifiers asks ("Where were the first and second meetings of the
+    Council held?" → "Where were the first meetings …", "Where were the second meetings …"), or None.
+
+    Why: one answer cannot name two meetings' places, and the whole question retrieves only the statement that
+    matches it best; each conjunct is a part, answered from its own statement."""
+    if not _WH_START.match(question):
+        return None
+    for m in _COORDINATED.finditer(question):
+        a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
+        ordinals = all(re.fullmatch(_ORDINAL, w, re.I) for w in (a, b))
+        if not ordinals and not (a[0].isupper() and b[0].isupper()):
+            continue  # re.I lets "the report and the" through; capitalized words only
+        if not _PLURAL_AFTER.match(question[m.end():]):
+            continue  # "the President and First Lady host": no plural noun the two modify
+        head = question[: m.start()] + ("the " if m.group("c") else "")
+        tail = question[m.end():]
+        return [f"{head}{a} {tail}".strip(), f"{head}{b} {tail}".strip()]
+    return None
+
+
 def question_parts(question: str) -> list[Part]:
     """Each part of ``question`` with its reading and its retrieval query (one part: the question itself)."""
     texts = split_parts(question)
     if len(texts) == 1:
-        return [Part(texts[0], parse_question(question))]
+        pair = coordinated(question)
+        if pair is None:
+            return [Part(texts[0], parse_question(question))]
+        return [Part(t, parse_question(t)) for t in pair]
     out: list[Part] = []
     standalone: list[str] = []  # each part resolved, without inherited years (the searched words)
     for i, own in enumerate(texts):
