@@ -12,9 +12,11 @@
 - Threshold: the highest calibrated probability that refuses at most ``--max-false-refusal`` of the answerable
   dev parts. ``test`` is never read.
 - Pools: the ``--index`` pools (345–8,938 statements) plus ``--tiny`` indexes of a few dozen statements (the
-  gold and topic statements of a group of train/dev questions), so fit and threshold also hold on small indexes.
+  gold and topic statements of a group of train/dev questions) and ``--single`` indexes of one question's
+  statements (2-5), so fit and threshold also hold on small indexes.
 
-Usage: python benchmarks/train_reader.py [--index DIR] [--tiny 12] [--max-false-refusal 0.06] [--no-write]
+Usage: python benchmarks/train_reader.py [--index DIR] [--tiny 12] [--single 40] [--max-false-refusal 0.06]
+       [--no-write]
 """
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ def examples(ix, questions: list[EvalQuestion]) -> list[dict]:  # noqa: ANN001
     for q in questions:
         if not all(ix.store.document(d) for d in [*q.gold_ids, *q.topic_ids]):
             continue
-        base = ix.rank(q.question)
-        parts = question_parts(q.question)
+        asked = ix.read(q.question).text  # as the reader reads it: shorthand spelled out, typos corrected
+        base = ix.rank(asked)
+        parts = question_parts(asked)
         counted: tuple[str, ...] = ()
         for i, part in enumerate(parts):
             text = part.text
@@ -217,7 +220,7 @@ def print_by_pool(rows: list[dict], refused: np.ndarray, right: np.ndarray, answ
 TINY_SEED = 20240530  # the seed statement's date: any fixed number would do
 
 
-def tiny_pools(questions: list[EvalQuestion], groups: int) -> list[Path]:
+def tiny_pools(questions: list[EvalQuestion], groups: int, single: int = 0) -> list[Path]:
     """Indexes of a few dozen statements each — the gold and topic statements of one group of ``train``/``dev``
     questions (``test`` never: its statements stay unseen). Why: the big pools (345–8,938 statements) are all the
     scorer saw, but a user's first index (the seeds, a folder of press releases) holds tens; ranker scores and
@@ -230,10 +233,14 @@ def tiny_pools(questions: list[EvalQuestion], groups: int) -> list[Path]:
     records = {r["id"]: r for r in whole_corpus()}
     pool = [q for q in questions if q.split in ("train", "dev")]
     random.Random(TINY_SEED).shuffle(pool)
+    # ``groups`` pools of a few dozen statements, then ``single`` of one question's statements each (2–5): the
+    # tests' and a first-time user's index can be that small, and a threshold must hold there too.
+    members = [pool[g::groups] for g in range(groups)] + [[q] for q in pool[:single]]
     out: list[Path] = []
-    for g in range(groups):
-        ids = sorted({d for q in pool[g::groups] for d in (*q.gold_ids, *q.topic_ids) if d in records})
-        out.append(ensure_index([records[i] for i in ids], settings, None, progress=False)[0])
+    for group in members:
+        ids = sorted({d for q in group for d in (*q.gold_ids, *q.topic_ids) if d in records})
+        if ids:
+            out.append(ensure_index([records[i] for i in ids], settings, None, progress=False)[0])
     return out
 
 
@@ -245,6 +252,8 @@ def main() -> int:
     ap.add_argument("--index", type=Path, action="append", help="a v2 index (repeatable: several pools)")
     ap.add_argument("--tiny", type=int, default=12, metavar="N",
                     help="also train and calibrate on N tiny pools (a few dozen statements each); 0 = none")
+    ap.add_argument("--single", type=int, default=40, metavar="N",
+                    help="… and on N pools of one question's gold and topic statements each (2-5); 0 = none")
     # The goal is at most 8% false refusals on questions nobody tuned on; on the last stops test ran 2-5 points above
     # dev (6.7% dev, 11.9% test), so the threshold is chosen at 6% on dev.
     ap.add_argument("--max-false-refusal", type=float, default=0.06)
@@ -252,7 +261,7 @@ def main() -> int:
     args = ap.parse_args()
     qs = load_questions(evals_dir() / "v2" / "questions.jsonl")
     t0 = time.perf_counter()
-    tiny = tiny_pools(qs, args.tiny) if args.tiny else []
+    tiny = tiny_pools(qs, args.tiny, args.single) if args.tiny or args.single else []
     if tiny:
         print(f"{len(tiny)} tiny pools ready in {time.perf_counter() - t0:.0f} s")
     indexes, index_dir = v2_indexes(args.index)
