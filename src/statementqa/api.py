@@ -287,9 +287,10 @@ class Index:
                     ans = ans.model_copy(update={"notice": notice if not ans.refused else
                                                  f"{notice} The follow-up could not be resolved from the statements."})
                 ans = answering.finalize(ans, self.store.text)
-        for said in (reading.notice, filter_notice):  # the filter notice first, then the reading
-            if said:
-                ans = ans.model_copy(update={"notice": f"{said} {ans.notice}" if ans.notice else said})
+        if filter_notice:
+            ans = ans.model_copy(update={"notice": f"{filter_notice} {ans.notice}" if ans.notice else filter_notice})
+        if reading.notice:  # last: why an answer fell back or a sentence was skipped matters more
+            ans = ans.model_copy(update={"notice": f"{ans.notice} {reading.notice}" if ans.notice else reading.notice})
         if ans.question == reading.text:  # the user's words, not the reading, are what was asked
             ans = ans.model_copy(update={"question": question})
         return ans.model_copy(update={"seconds": time.perf_counter() - t0})

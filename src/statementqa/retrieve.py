@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from statementqa.answering.candidates import known_word
 from statementqa.config import Settings
 from statementqa.embed import Embedder
 from statementqa.lexical import Filters, LexicalIndex
@@ -94,7 +95,8 @@ class Retriever:
 
         Why lower-case words only: a capitalized word no statement has is usually a name the statements do not
         mention ("Mayor Andersen"), and "correcting" it would answer about somebody else; analysts typing in
-        haste type lower case. The notice shows the reading, so a wrong correction is visible."""
+        haste type lower case. Nor an English word ("memoranda" where the index only has "memorandum"): it is
+        what the user meant. The notice shows the reading, so a wrong correction is visible."""
         text = expand_shorthand(question)
         lex = self.store.lexical()
         fixed: list[tuple[str, str]] = []
@@ -102,6 +104,8 @@ class Retriever:
             typed = m.group()
             found = terms(typed)
             term = lex.correction(found[0], typed) if len(found) == 1 else None
+            if term and known_word(typed):
+                continue  # an English word the statements do not use is not a typo
             spelled = self._spelling(lex, term, typed) if term else None
             if spelled:
                 text = text[: m.start()] + spelled + text[m.end() :]

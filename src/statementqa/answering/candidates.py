@@ -52,6 +52,13 @@ def _nlp() -> Any:
     return spacy.load(SPACY_MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
 
 
+def known_word(word: str) -> bool:
+    """Is ``word`` (lower case) in the English vocabulary the spaCy model ships with (84k strings)? Why: a word
+    the index lacks but English has ("memoranda" on a two-statement index) is a word the statements do not use,
+    not a typo to correct (``Retriever.read``)."""
+    return word in _nlp().vocab.strings
+
+
 @lru_cache(maxsize=8192)
 def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, label) of the named entities of a sentence, offsets within it (cached per sentence)."""
