@@ -17,6 +17,8 @@ from statementqa.question import Order, Period, expand_shorthand, parse_question
     ("How much aid was pledged in 2022?", [Period(2022)]),
     ("Compare the 2021 and 2022 figures", [Period(2021), Period(2022)]),
     ("How many MoUs has the US signed?", []),
+    ("Which city did the bureau choose to host Expo 2027?", []),  # a year in a name is no period
+    ("What did the NATO 2023 summit decide?", [Period(2023)]),  # …an acronym before it is no name
 ])
 def test_periods_named_in_a_question(text: str, periods: list[Period]) -> None:
     assert list(parse_question(text).periods) == periods

@@ -92,6 +92,8 @@ _SEASON = re.compile(
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (1, 2),
             "early": (1, 4), "mid": (5, 8), "late": (9, 12), "first half of": (1, 6), "second half of": (7, 12)}
 _BARE_YEAR = re.compile(rf"\b{_YEAR}\b")
+_NAMED_YEAR = re.compile(rf"(?<![\w.])(?!{_MONTH}\b)(?!(?:In|On|By|Since|From|During|Until|Of|For|Before|After)\b)"
+                         r"[A-Z][a-z][A-Za-z]*\s+$")  # "Expo 2027"; not "NATO 2023 summit" (an acronym)
 
 _RELEASE = (r"(?:statements?|readouts?|releases?|announcements?|fact sheets?|updates?|reports?|briefings?|remarks|"
             r"mentions?|comments?|calls?|meetings?|visits?|messages?|notices?|letters?|time|word|count|figure|tally)")
@@ -150,6 +152,8 @@ def periods_in(text: str) -> tuple[Period, ...]:
         lo, hi = _SEASONS[m.group(1).lower()]
         add(m, Period(int(m.group(2)), lo, hi))
     for m in _BARE_YEAR.finditer(text):
+        if _NAMED_YEAR.search(text[: m.start()]):
+            continue  # "Expo 2027", "Vision 2030": the year is part of a name, not when anything happened
         add(m, Period(int(m.group(1))))
     return tuple(p for _, p in sorted(found, key=lambda x: x[0]))
 

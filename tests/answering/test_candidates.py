@@ -53,6 +53,21 @@ def test_a_name_suffix_alone_is_not_a_candidate() -> None:
     assert "Jr." not in found and "Norway" in found, found
 
 
+@pytest.mark.parametrize(("sentence", "question", "counted", "lead"), [
+    # spaCy's longer QUANTITY replaces the figure, and still counts the asked noun
+    ("The corridor delivered more than 8,000 metric tons of humanitarian assistance to Gaza.",
+     "How many metric tons of aid did the corridor deliver?", ("metric", "tons"), "more than 8,000 metric tons"),
+    # a duration counts a unit of time
+    ("He was congratulated on thirty years of leadership as Patriarch.",
+     "How many years as patriarch was he congratulated on?", ("years",), "thirty"),
+])
+def test_a_count_candidate_counts_the_asked_noun(sentence: str, question: str, counted: tuple[str, ...],
+                                                 lead: str) -> None:
+    found = {c.text: c.counts_noun for c in candidates(classify(question), question, counted, sentence, 0,
+                                                        len(sentence))}
+    assert found.get(lead) is True, found
+
+
 @pytest.mark.parametrize(("sentence", "iso", "expected"), [
     ("The ministry opened its embassy today.", "2024-08-20", ("2024-08-20", "today")),
     ("Yesterday, the ministry signed a fisheries accord.", "2024-09-12", ("2024-09-11", "yesterday")),

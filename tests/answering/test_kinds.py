@@ -26,6 +26,7 @@ CASES = [
     ("How much military aid did the US announce for Ukraine in August 2022?", K.AMOUNT),
     ("czech f35 purchse price", K.AMOUNT),
     ("What share of Yemenis needed assistance?", K.AMOUNT),
+    ("What acquisition ceiling did State anticipate for the contracts?", K.AMOUNT),
     ("What is the cost of the Gordie Howe International Bridge?", K.AMOUNT),
     ("Whom did Blinken meet to discuss the human cost of Russia's war?", K.PERSON),
     ("Which utility CEO told Biden that the wind project would save customers $2.2 billion?", K.ATTRIBUTION),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -245,6 +245,11 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
         who = speaker(text, start)
         if who is not None:
             out.append(who)  # its full name is looked up only for the span that answers (extractive._lead)
+    # "more than 8,000 metric tons" (QUANTITY) holds the figure that counts "How many metric tons …": the longer
+    # span that replaces the figure below counts the noun too.
+    counting_at = [(f.start, f.end) for f in out if f.counts_noun]
+    out = [replace(o, counts_noun=True) if not o.counts_noun and any(o.start <= a and b <= o.end for a, b in
+                                                                      counting_at) else o for o in out]
     seen: set[tuple[int, int]] = set()
     kept: list[Span] = []
     for span in out:
