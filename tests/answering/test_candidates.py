@@ -53,6 +53,13 @@ def test_a_name_suffix_alone_is_not_a_candidate() -> None:
     assert "Jr." not in found and "Norway" in found, found
 
 
+def test_the_person_the_question_names_is_not_the_person_it_asks_for() -> None:
+    sentence = "President Joseph R. Biden, Jr. called Mayor Kevin Anderson of Fort Myers today."
+    question = "What is the name of the mayor Biden called as the hurricane made landfall?"
+    found = [c.text for c in candidates(classify(question), question, (), sentence, 0, len(sentence))]
+    assert "Kevin Anderson" in found and not any("Biden" in f for f in found), found
+
+
 @pytest.mark.parametrize(("sentence", "question", "counted", "lead"), [
     # spaCy's longer QUANTITY replaces the figure, and still counts the asked noun
     ("The corridor delivered more than 8,000 metric tons of humanitarian assistance to Gaza.",

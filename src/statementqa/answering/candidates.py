@@ -193,6 +193,13 @@ def _in_question(text: str, question: str) -> bool:
     parts = [normalize_word(w) for w in words(text)]
     return bool(parts) and all(p in asked for p in parts)
 
+def _named_in_question(name: str, question: str) -> bool:
+    """Does the question name this person by surname ("Joseph R. Biden, Jr." for "… Biden tried to call")? The
+    person a question is about is not the person it asks for ("What is the name of the mayor Biden called?")."""
+    parts = [normalize_word(w) for w in words(name) if w.rstrip(".").lower() not in _HONORIFICS]
+    return len(parts) > 1 and parts[-1] in {normalize_word(w) for w in words(question)}
+
+
 _HONORIFICS = frozenset({"jr", "sr", "mr", "mrs", "ms", "dr", "ii", "iii", "iv", "hon", "esq"})
 # A transcript's stage direction: a one-word parenthetical ("(Laughs.)", "(Applause)") or one that starts with a
 # stage word ("(Speaks in Spanish.)", "(Inaudible question.)"), anywhere in the sentence.
@@ -253,7 +260,8 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
     seen: set[tuple[int, int]] = set()
     kept: list[Span] = []
     for span in out:
-        if (span.start, span.end) in seen or not span.text.strip() or _in_question(span.text, question):
+        if (span.start, span.end) in seen or not span.text.strip() or _in_question(span.text, question) or (
+                span.label == "PERSON" and _named_in_question(span.text, question)):
             continue
         if any(o.start <= span.start and span.end <= o.end and (o.end - o.start) > (span.end - span.start)
                for o in out):
