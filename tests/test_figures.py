@@ -21,6 +21,7 @@ MOU = ("MoUs",)
     # a duration counts a unit of time, and nothing else ("How many years …?")
     ("congratulated him on thirty years of moral and spiritual leadership", ("years",), ["thirty"]),
     ("a five-year Memorandum of Understanding that will serve", MOU, []),
+    ("a 24-hour strike by 12 unions", ("hours",), ["24"]),  # digits before a hyphenated unit are a figure too
 ])
 def test_a_figure_counts_a_noun_only_when_it_quantifies_it(sentence: str, nouns: tuple[str, ...],
                                                           counted: list[str]) -> None:

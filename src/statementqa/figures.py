@@ -35,7 +35,8 @@ ORDINAL_WORDS = {w: v for w, v in textutil.ORDINAL_WORDS.items() if v <= 50 or v
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|hundred)\b)?"
 _FIGURE = re.compile(
     r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"
-    r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w\-–/]|\.\d)" + _SCALE + r")"
+    # (a hyphen after the digits is allowed before a word: "a 10-year break" like "a five-year pause"; not in "2021-22")
+    r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w–/]|-(?![A-Za-z])|\.\d)" + _SCALE + r")"
     r"|(?P<word>\b(?:" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True)) + r")\b)",
     re.I,
 )

@@ -17,6 +17,8 @@ CASES = [
      "Fiji is the first Pacific Island country to join the Indo-Pacific Economic Framework.", Verdict.YES),
     ("Did Biden tell Qatar's Amir that he intended to designate Qatar a Major Non-NATO Ally?",
      "The President informed the Amir that he intends to designate Qatar as a Major Non-NATO Ally.", Verdict.YES),
+    ("Is it true that the river basin agreement provides a five-year pause in litigation?",  # "10-year" is a figure
+     "The agreement enables an unprecedented 10-year break from decades-long litigation.", Verdict.NO),
     ("Did the United States join the declaration?",
      "The United States did not join the declaration, citing concerns about its scope.", Verdict.NO),
 ]
