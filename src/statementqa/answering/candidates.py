@@ -193,6 +193,7 @@ def _in_question(text: str, question: str) -> bool:
     parts = [normalize_word(w) for w in words(text)]
     return bool(parts) and all(p in asked for p in parts)
 
+
 def _named_in_question(name: str, question: str) -> bool:
     """Does the question name this person by surname ("Joseph R. Biden, Jr." for "… Biden tried to call")? The
     person a question is about is not the person it asks for ("What is the name of the mayor Biden called?")."""

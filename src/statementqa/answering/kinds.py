@@ -85,7 +85,8 @@ RULES: tuple[KindRule, ...] = (
              # A bare "cost" or "price" makes an amount question only when no other question word asks for
              # something else ("Whom did Blinken meet to discuss the human cost of the war?" asks for a person).
              _rx(rf"\bhow much\b|\bwhat (?:\w+\s+)?{_HOW_MANY_ITEMS}(?:amount|share|percentage|proportion|sum|value|"
-                 r"price|cost|percent|fraction|rate|total|margin|ceiling|cap|limit)s?\b|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
+                 r"price|cost|percent|fraction|rate|total|margin|ceiling|cap|limit)s?\b"
+                 r"|^(?!.*\b(?:who|whom|whose|when|where)\b).*"
                  # … and so does analyst shorthand: "financing package - size?", "relief $ for Maryland?",
                  # "% of global trade?"
                  r"(?:\b(?:price|cost|worth|value|amount|size)\b|(?<!\S)[$€£](?=\s|\?|$)|(?<!\S)%\s+of\b)"),
