@@ -125,6 +125,7 @@ def test_a_misspelled_word_is_read_as_the_statements_spell_it(index: Index) -> N
     assert index.read("Quotas for Herirng?").text == "Quotas for Herirng?"  # a capitalized word may be a name
     assert index.read("quotas for cod and herring?").notice is None  # nothing to correct, nothing said
     assert index.read("quotas for herding?").notice is None  # an English word the statements lack is meant
+    assert index.read("Who said 'quotas for cod and herirng'?").notice is None  # quoted words stay as typed
     ans = index.answer("which quotas did the ministry sign an agrmt with norway on?")
     assert ans.question == "which quotas did the ministry sign an agrmt with norway on?"  # the user's words
     assert ans.notice and "agreement" in ans.notice

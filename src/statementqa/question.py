@@ -208,6 +208,11 @@ QUOTED_WORDS = 2  # a single quoted word ("mpox") names a term, which BM25 match
 _QUOTED = re.compile(r"""(?<!\w)['‘"“]([^'‘’"“”]{3,}?)['’"”](?!\w)""")
 
 
+def quoted_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each span the question puts in quotes: words to be matched as typed, never rewritten."""
+    return tuple(m.span() for m in _QUOTED.finditer(text))
+
+
 def quoted_spans(text: str) -> tuple[str, ...]:
     """The spans a question puts in quotes: words it asks about verbatim (who said them, when, where)."""
     return tuple(m.group(1).strip() for m in _QUOTED.finditer(text) if len(words(m.group(1))) >= QUOTED_WORDS)
@@ -241,10 +246,14 @@ _YEAR_SPAN = re.compile(r"\b(\d+)-yrs?\b", re.I)  # "5-yr strategy"
 def expand_shorthand(text: str) -> str:
     """``text`` with analyst shorthand spelled out ("biden mtg w/ patriarch - how many yrs" → "biden meeting with
     patriarch - how many years"); "+" between words reads "and". An all-capitals token is an acronym the user
-    meant ("DIR", "ORG" are left alone). Unchanged text is returned as is."""
+    meant ("DIR", "ORG" are left alone), and quoted words are matched as typed. Unchanged text is returned as is."""
+    quoted = quoted_ranges(text)
+
     def spell(m: re.Match[str]) -> str:
         word = m.group(1)
-        return word if word.isupper() and len(word) > 1 else SHORTHAND[word.lower()]
+        if (word.isupper() and len(word) > 1) or any(a <= m.start() < b for a, b in quoted):
+            return word  # an acronym, or the user's quoted words
+        return SHORTHAND[word.lower()]
 
     out = _SHORTHAND.sub(spell, text)
     out = _YEAR_SPAN.sub(lambda m: f"{m.group(1)}-year", out)

@@ -21,7 +21,7 @@ from statementqa.config import Settings
 from statementqa.embed import Embedder
 from statementqa.lexical import Filters, LexicalIndex
 from statementqa.models import Passage
-from statementqa.question import Order, Question, expand_shorthand, parse_question, temporal_order
+from statementqa.question import Order, Question, expand_shorthand, parse_question, quoted_ranges, temporal_order
 from statementqa.ranking import (
     STAGE2_DEPTH,
     Ranker,
@@ -100,8 +100,11 @@ class Retriever:
         text = expand_shorthand(question)
         lex = self.store.lexical()
         fixed: list[tuple[str, str]] = []
+        quoted = quoted_ranges(text)
         for m in reversed(list(_TYPED_WORD.finditer(text))):
             typed = m.group()
+            if any(a <= m.start() < b for a, b in quoted):
+                continue  # quoted words are matched verbatim against the statements (who said them)
             found = terms(typed)
             term = lex.correction(found[0], typed) if len(found) == 1 else None
             if term and known_word(typed):
