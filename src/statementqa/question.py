@@ -240,7 +240,6 @@ SHORTHAND: Mapping[str, str] = MappingProxyType({
 _SHORTHAND = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in sorted(SHORTHAND, key=len, reverse=True))
                         + r")(?![\w/])", re.I)
 _PLUS = re.compile(r"(?<=[A-Za-z])\s*\+(?!\+)\s*(?=[A-Za-z])")  # "entities+individuals", "lead univ + how much $"
-_YEAR_SPAN = re.compile(r"\b(\d+)-yrs?\b", re.I)  # "5-yr strategy"
 
 
 def expand_shorthand(text: str) -> str:
@@ -255,9 +254,7 @@ def expand_shorthand(text: str) -> str:
             return word  # an acronym, or the user's quoted words
         return SHORTHAND[word.lower()]
 
-    out = _SHORTHAND.sub(spell, text)
-    out = _YEAR_SPAN.sub(lambda m: f"{m.group(1)}-year", out)
-    return _PLUS.sub(" and ", out)
+    return _PLUS.sub(" and ", _SHORTHAND.sub(spell, text))
 
 
 def parse_question(text: str) -> Question:

@@ -230,11 +230,11 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
         kinds = rule.figures
         if rule.kind == QuestionKind.COUNT and counted and TIME_UNIT.fullmatch(counted[0]):
             kinds = kinds | {FigureKind.DURATION}  # "How many years as patriarch …?" — "thirty years"
+        counts_at = ({g.start for g in counting(sentence, counted)} if counted and rule.kind == QuestionKind.COUNT
+                     else set())  # once per sentence, not once per figure
         for f in figures(sentence):
             if f.kind in kinds:
-                counts = bool(counted) and rule.kind == QuestionKind.COUNT and bool(
-                    [g for g in counting(sentence, counted) if g.start == f.start])
-                out.append(Span(start + f.start, start + f.end, f.text, f.kind.value, counts))
+                out.append(Span(start + f.start, start + f.end, f.text, f.kind.value, f.start in counts_at))
     if rule.kind == QuestionKind.DATE:
         for m in _DATE_WORDS.finditer(sentence):
             out.append(Span(start + m.start(), start + m.end(), m.group(), "DATE"))
