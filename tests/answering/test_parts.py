@@ -52,6 +52,8 @@ PART_CASES = [
     ("By what dates did the Geneva and the Stockholm joint statements commit the two sides to act?",
      ["By what dates did the Geneva joint statements commit the two sides to act?",
       "By what dates did the Stockholm joint statements commit the two sides to act?"]),
+    ("How much were the ninth and the twelfth drawdowns worth?",  # any ordinal word the project knows
+     ["How much were the ninth drawdowns worth?", "How much were the twelfth drawdowns worth?"]),
     ("Which agreements did the United States and Japan sign?", None),  # one agreement list, two signers
     ("Who did the President and First Lady host at the dinner?", None),  # no plural noun the two modify
     ("Did the first and second rounds succeed?", None),  # a yes/no question is checked as a whole

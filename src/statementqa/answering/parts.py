@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from statementqa.answering.kinds import split_parts
 from statementqa.question import Question, parse_question, periods_in
-from statementqa.textutil import MONTH_NAME
+from statementqa.textutil import MONTH_NAME, ORDINAL_WORDS
 
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -50,7 +50,7 @@ class Part:
     query: Question
 
 
-_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
+_ORDINAL = rf"(?:{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}|\d{{1,2}}(?:st|nd|rd|th))"
 # "the first and second ministerial meetings", "the Geneva and the Stockholm joint statements": two modifiers of
 # one plural noun, each naming a thing of its own (two ordinals, or two capitalized words after "the").
 _COORDINATED = re.compile(
