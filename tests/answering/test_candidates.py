@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.answering.candidates import candidates, full_name, relative_date
+from statementqa.answering.candidates import (
+    candidates,
+    full_name,
+    quotation_speaker,
+    relative_date,
+    title_author,
+    title_speaker,
+)
 from statementqa.answering.kinds import classify
 
 TRANSCRIPT = (
@@ -85,3 +92,39 @@ def test_a_count_candidate_counts_the_asked_noun(sentence: str, question: str, c
 def test_a_relative_day_is_counted_from_the_statement_date(sentence: str, iso: str | None,
                                                            expected: tuple[str, str] | None) -> None:
     assert relative_date(sentence, iso) == expected
+
+
+@pytest.mark.parametrize(("title", "author"), [
+    ("Statement from President Joe Biden on the Passing of Tony Bennett", "Joe Biden"),
+    ("Vice President Kamala Harris Statement on the Passing of Vice President Walter Mondale", "Kamala Harris"),
+    ("CEA Chairman Steve Miran Hudson Institute Event Remarks", "Steve Miran"),  # not "Steve Miran Hudson"
+    ("Statement from President Joe Biden and First Lady Jill Biden on the Passing of Walter Mondale", None),
+    ("Remarks by President Biden and Prime Minister Kishida of Japan at Press Conference", None),
+    ("Statement on the Death of Queen Elizabeth II", None),  # whom it is about, not who issued it
+    ("FACT SHEET: Administration Takes Action to Address Risks of Autos", None),  # "Address" the verb
+])
+def test_the_author_a_title_names(title: str, author: str | None) -> None:
+    assert title_author(title) == author
+
+
+RELEASE = ("Today, the Senate confirmed Sean Cairncross as National Cyber Director.\n\n“I want to thank the "
+           "President. It is an honor,” said Mr. Cairncross. “We must dominate the cyber domain.”\n\nHe starts today.")
+
+
+def test_a_quoted_sentence_is_attributed_by_its_paragraph() -> None:
+    at = RELEASE.index("We must")
+    span = quotation_speaker(RELEASE, at, RELEASE.index("”", at))
+    assert span is not None and span.text == "Mr. Cairncross" == RELEASE[span.start:span.end]
+    assert full_name(span.text, RELEASE) == "Sean Cairncross"
+    assert quotation_speaker(RELEASE, 0, 60) is None  # not quoted: the release's own words
+    assert quotation_speaker(RELEASE, RELEASE.index("He starts"), len(RELEASE)) is None
+
+
+def test_only_a_first_person_sentence_is_the_title_authors() -> None:
+    title = "Statement by Minister Lars Holm on coastal quotas"
+    text = "The rules were published today.\n\nI am proud of our fishermen.\n\n“I disagree,” said a skipper."
+    mine = text.index("I am")
+    span = title_speaker(text, mine, mine + 28, title)
+    assert span is not None and span.text == "Lars Holm" and span.name == "title"
+    assert title_speaker(text, 0, 31, title) is None  # third person
+    assert title_speaker(text, text.index("“I"), len(text), title) is None  # somebody the statement quotes

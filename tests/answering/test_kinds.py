@@ -12,6 +12,7 @@ CASES = [
     ("Which U.S. official, briefing from Jakarta, said 'I'm always cautious about speculating'?", K.ATTRIBUTION),
     ("At the Helsinki press conference, who recalled first meeting Biden in Helsinki?", K.ATTRIBUTION),
     ("Who spoke the line 'Sanity has been restored' at the briefing?", K.ATTRIBUTION),
+    ("Which official opened the briefing by recalling that unemployment was expected to rise?", K.ATTRIBUTION),
     ("Who spoke with Blinken about Sudan?", K.PERSON),  # a call, not a quote
     ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?", K.YESNO),
     ("Is it true that the second round came from seven companies?", K.YESNO),

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from statementqa import Index
-from statementqa.answering.parts import coordinated, question_parts
+from statementqa.answering.parts import coordinated, distributed, question_parts
 from statementqa.question import Period
 from tests.support import index_of_rows
 
@@ -60,6 +60,20 @@ PART_CASES = [
 ])
 def test_coordinated_modifiers_ask_one_question_each(question: str, parts: list[str] | None) -> None:
     assert coordinated(question) == parts
+    assert [p.text for p in question_parts(question)] == (parts or [question])
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("Romania and Bahrain signed the Accords in 2022. Which signatory number did each become?",
+     ["Romania signed the Accords in 2022. Which signatory number did Romania become?",
+      "Bahrain signed the Accords in 2022. Which signatory number did Bahrain become?"]),
+    ("How much did the United States and Japan each pledge to the fund?",
+     ["How much did the United States pledge to the fund?", "How much did Japan pledge to the fund?"]),
+    ("How many doses did each country receive?", None),  # no two names "each" could mean
+    ("Which ports did Norway and Iceland visit each year?", None),  # "each year" is a period, not the two
+])
+def test_each_of_two_named_things_is_a_question_of_its_own(question: str, parts: list[str] | None) -> None:
+    assert distributed(question) == parts
     assert [p.text for p in question_parts(question)] == (parts or [question])
 
 

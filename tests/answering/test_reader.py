@@ -36,6 +36,10 @@ ROWS = [
          "2024-09-03"),
     _row("talks", "Fisheries talks", "The ministry welcomes Norway's announcement today to begin negotiating a "
          "fisheries agreement.", "2024-10-01"),
+    _row("drill", "Winter rescue drill", "Rescue Minister Ingrid Berg opened a winter drill off Hammerfest.\n\n"
+         "“Our crews trained for three nights,” said Ms. Berg. “We are ready for the polar winter.”", "2024-11-04"),
+    _row("quotas", "Statement by Minister Lars Holm on coastal quotas", "The coastal quota rules were published "
+         "today.\n\nI am proud that our small boats will keep stable quotas for ten years.", "2024-11-20"),
 ]
 
 
@@ -94,6 +98,19 @@ def test_an_attribution_question_names_the_transcript_speaker(index: Index) -> N
     ans = index.answer("Who said 'We will never accept a fishing ban that ignores the science'?")
     # The person, as the statement names her, and the transcript's label the quote stands under.
     assert not ans.refused and ans.text.startswith("Said by Kari Andersen (MINISTER ANDERSEN)")
+    _verified(index, ans)
+
+
+def test_an_attribution_question_names_whom_a_press_release_quotes(index: Index) -> None:
+    # The quoted sentence follows the "…,” said Ms. Berg." clause; the lead names her as the statement does.
+    ans = index.answer('Who said "We are ready for the polar winter"?')
+    assert not ans.refused and ans.text.startswith("Said by Ingrid Berg (Ms. Berg)")
+    _verified(index, ans)
+
+
+def test_an_attribution_question_names_the_author_of_a_first_person_statement(index: Index) -> None:
+    ans = index.answer("Who said they were proud that small boats will keep stable quotas for ten years?")
+    assert not ans.refused and ans.text.startswith("Said by Lars Holm (the statement's author")
     _verified(index, ans)
 
 

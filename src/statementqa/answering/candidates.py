@@ -32,8 +32,10 @@ _nlp_lock = threading.Lock()
 @dataclass(frozen=True)
 class Span:
     """A candidate answer: ``text == statement_text[start:end]``; ``label`` is a spaCy label, a figure kind,
-    SPEAKER (a transcript turn's label), STATEMENT_DATE (the day the sentence dates itself to by its statement's
-    date: "today", "yesterday"; ``name`` holds that word) or REPORT_DATE (the date of the statement whose dateless
+    SPEAKER (a transcript turn's label, the name a quotation is attributed to; or, ``name`` "title", the author
+    of a one-person statement — then the span is the sentence and ``text`` the name from the title),
+    STATEMENT_DATE (the day the sentence dates itself to by its statement's date: "today", "yesterday"; ``name``
+    holds that word) or REPORT_DATE (the date of the statement whose dateless
     sentence reports the event: "Lipavský and Blinken signed a Memorandum … at the end of their meeting")."""
 
     start: int
@@ -65,6 +67,7 @@ def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
     with _nlp_lock:  # spaCy pipelines are not documented as thread-safe; tagging a few sentences is fast
         doc = _nlp()(sentence)
     out: list[tuple[int, int, str]] = []
+    starts = {e.start_char for e in doc.ents}
     for e in doc.ents:
         start, end = e.start_char, e.end_char
         text = sentence[start:end]
@@ -77,7 +80,8 @@ def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
                 start -= len(m.group(1)) + 1
         if e.label_ == "PERSON":  # "Espen Barth" + "Eide": a name runs on through capitalized words
             m = re.match(r"\s+[A-Z][\w’'\-\u00C0-\u017F]+", sentence[end:])
-            if m and not any(w in _NOT_NAME for w in m.group().split()):
+            if m and not any(w in _NOT_NAME for w in m.group().split()) and end + m.end() - len(
+                    m.group().lstrip()) not in starts:  # not into the next entity ("Steve Miran" | "Hudson Institute")
                 end += m.end()
         out.append((start, end, e.label_))
     return tuple(out)
@@ -123,7 +127,7 @@ def speaker(text: str, at: int) -> Span | None:
 
 
 _NAME_WORD = r"(?:[A-Z][a-z\u00C0-\u017F][\w’'\-\u00C0-\u017F]*|[A-Z]\.)"
-_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,4}}")
+_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,7}}")  # role words count too
 _ROLE_WORDS = _TITLES | {"LADY", "GENTLEMAN", "SECOND", "SPOKESPERSON", "ENVOY", "COORDINATOR", "ADVISOR",
                          "ADVISER", "NATIONAL", "SECURITY", "COUNSELOR", "SPOKESMAN", "SPOKESWOMAN"}
 
@@ -152,7 +156,7 @@ def full_name(label: str, text: str, title: str = "") -> str | None:
     such name in the title and text, verbatim. None when the statement names nobody that way.
 
     Why: transcripts label turns by surname or role; a reader asking "who said …?" wants the person."""
-    ws = [w for w in label.replace(".", " ").split() if w != "THE"]
+    ws = [w for w in fold_accents(label).upper().replace(".", " ").split() if w != "THE"]  # "Mr. Cairncross" too
     surnames = {fold_accents(w).upper() for w in ws if w not in _ROLE_WORDS}
     hay = f"{title}\n{text}"
     found: Counter[str] = Counter()
@@ -178,7 +182,85 @@ def full_name(label: str, text: str, title: str = "") -> str | None:
     return found.most_common(1)[0][0]
 
 
-_SAID = re.compile(r"\b(?:said|says|added|noted|stated|told|wrote|declared|emphasi[sz]ed|stressed)\b")
+# "… ,” said Mr. Cairncross." / "…,” Blinken added." / "Secretary Blinken said: “…": the clause that attributes a
+# quotation in a press release. A name is capitalized words (or initials), "of (the)" allowed inside ("Secretary
+# of State Antony J. Blinken"); "he said" names nobody and is not matched.
+_SAID = r"(?:said|says|added|noted|stated|continued|explained|emphasi[sz]ed|stressed|declared|remarked|wrote|concluded)"
+_QUOTED_NAME = rf"(?:(?:Mr|Ms|Mrs|Dr)\.[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?{_NAME_WORD}){{0,6}}"
+_ATTRIBUTION = re.compile(
+    rf"[”\"],?[ \t]+(?:{_SAID}[ \t]+(?P<after>{_QUOTED_NAME})|(?P<before>{_QUOTED_NAME})[ \t]+{_SAID}\b)"
+    rf"|(?P<intro>{_QUOTED_NAME})[ \t]+{_SAID}[,:]?[ \t]+[“\"]")
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    p0 = text.rfind("\n", 0, start) + 1
+    p1 = text.find("\n", end)
+    return p0, (len(text) if p1 < 0 else p1)
+
+
+def in_quotation(text: str, start: int) -> bool:
+    """Does the sentence starting at ``start`` lie inside a quotation of its paragraph (“…” or "…")?"""
+    p0, _ = _paragraph(text, start, start)
+    before = text[p0:start + 1]  # the sentence's own opening quote mark counts
+    return before.rfind("“") > before.rfind("”") or before.count('"') % 2 == 1
+
+
+def quotation_speaker(text: str, start: int, end: int) -> Span | None:
+    """Who a quoted sentence is attributed to in its paragraph ("“… The United States must dominate the cyber
+    domain …” — from a paragraph that says "…,” said Mr. Cairncross."): the attribution clause nearest the
+    sentence. None when the sentence is not quoted or the paragraph attributes it to nobody by name."""
+    if not in_quotation(text, start):
+        return None
+    p0, p1 = _paragraph(text, start, end)
+    found: list[tuple[int, int, int]] = []
+    for m in _ATTRIBUTION.finditer(text, p0, p1):
+        group = next(g for g in ("after", "before", "intro") if m.group(g))
+        s, e = m.span(group)
+        if _person_part(text[s:e]):
+            found.append((min(abs(s - start), abs(s - end)), s, e))
+    if not found:
+        return None
+    _, s, e = min(found)
+    return Span(s, e, text[s:e], "SPEAKER")
+
+
+# "Statement from President Joe Biden on …", "Remarks by Vice President Harris at …", "CEA Chairman Steve Miran
+# Hudson Institute Event Remarks": a statement one person issued or delivered.
+_AUTHORED = r"(?:Remarks|Statement|Address|Speech|Message|Letter|Testimony|Keynote|Op-Ed|Toast|Eulogy)"
+_BY_AUTHOR = re.compile(rf"\b{_AUTHORED}s?[ \t]+(?:by|from|of)[ \t]+(?P<who>.+?)"
+                        r"(?=[ \t]+(?:on|at|to|in|for|before|after|during|regarding|about|upon|as)\b|[,:;–—(]|$)")
+_AUTHOR_FIRST = re.compile(  # capitalized words before the noun ("Vice President Kamala Harris Statement on …")
+    rf"^(?P<who>(?:{_NAME_WORD}|[A-Z]{{2,}})(?:[ \t]+(?:of[ \t]+)?(?:{_NAME_WORD}|[A-Z]{{2,}}))*)[ \t]+{_AUTHORED}s?\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’ll|I'll|I’d|I'd|me|my|myself)\b")
+
+
+@lru_cache(maxsize=2048)
+def title_author(title: str) -> str | None:
+    """The one person a statement's title says issued or delivered it ("Statement from President Joe Biden on
+    …" → "Joe Biden"); None for joint statements ("… Biden and First Lady Jill Biden …") and titles naming no
+    one as their author."""
+    m = _BY_AUTHOR.search(title) or _AUTHOR_FIRST.search(title)
+    if m is None:
+        return None
+    who = m.group("who")
+    if re.search(r"\band\b|&|,", who):
+        return None
+    people = {" ".join(_strip_roles(who[s:e].split())) for s, e, label in entities(who) if label == "PERSON"}
+    people.discard("")
+    return next(iter(people)) if len(people) == 1 else None
+
+
+def title_speaker(text: str, start: int, end: int, title: str) -> Span | None:
+    """The author of a one-person statement as the speaker of its own first-person sentences ("I’m an economist
+    and not a military strategist …" in "CEA Chairman Steve Miran Hudson Institute Event Remarks"). Not for
+    quoted sentences (somebody else's words) or third-person ones (a spokesperson's readout of a meeting). The
+    span covers the sentence; its text is the name from the title (no span of the text names the speaker)."""
+    if not title or not _FIRST_PERSON.search(text[start:end]) or in_quotation(text, start):
+        return None
+    name = title_author(title)
+    return Span(start, end, name, "SPEAKER", name="title") if name else None
+
+
 _TODAY = re.compile(r"\b(today|this week|yesterday|tomorrow|this morning|tonight|this afternoon)\b", re.I)
 _DAY_OFFSET = {"yesterday": -1, "tomorrow": 1}  # every other _TODAY word is the statement's own day
 _DATE_WORDS = re.compile(
@@ -250,7 +332,7 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
             if label in rule.labels and not (rule.figures and label in ("CARDINAL", "ORDINAL", "MONEY", "PERCENT")):
                 out.append(Span(start + s, start + e, sentence[s:e], label))
     if rule.kind == QuestionKind.ATTRIBUTION:
-        who = speaker(text, start)
+        who = speaker(text, start) or quotation_speaker(text, start, end) or title_speaker(text, start, end, title)
         if who is not None:
             out.append(who)  # its full name is looked up only for the span that answers (extractive._lead)
     # "more than 8,000 metric tons" (QUANTITY) holds the figure that counts "How many metric tons …": the longer

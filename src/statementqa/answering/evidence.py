@@ -247,7 +247,20 @@ def lead_first(ranked: list[Pair]) -> list[Pair]:
     return ranked
 
 
-__all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quoted_words", "speaker"]
+def quote_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:
+    """``ranked`` with the pairs whose sentence holds the question's whole quotation moved ahead (in their
+    order), for a question that asks who said it or what was said ("Who told the press 'Nothing about us in the
+    Arctic without us'?"): the quoted words name the sentence, however much more of the question another
+    sentence of the same statement repeats. Unchanged when no sentence holds the whole quotation."""
+    if rule.kind not in (QuestionKind.ATTRIBUTION, QuestionKind.STATEMENT):
+        return ranked
+    whole = [p for p in ranked if p.features.get("s_quote", 0.0) >= 1.0]
+    if not whole or whole[0] is (ranked[0] if ranked else None):
+        return ranked
+    return [*whole, *(p for p in ranked if p.features.get("s_quote", 0.0) < 1.0)]
+
+
+__all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quote_first", "quoted_words", "speaker"]
 
 
 # --- answerability: is the best pair an answer at all? -----------------------------------------------------

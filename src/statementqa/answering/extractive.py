@@ -24,7 +24,7 @@ from statementqa.answering.compose import (
     quoted,
     refusal,
 )
-from statementqa.answering.evidence import Pair, build_pairs, lead_first, part_features
+from statementqa.answering.evidence import Pair, build_pairs, lead_first, part_features, quote_first
 from statementqa.answering.kinds import KindRule, QuestionKind, classify
 from statementqa.answering.parts import question_parts
 from statementqa.answering.scorer import Scorer
@@ -70,7 +70,9 @@ def _lead(part: PartAnswer, get_text: GetText) -> str | None:
         return f"{format_date(span.text)} (the date of the statement)"
     if span.label == "REPORT_DATE":  # the sentence gives no date: the statement reporting it does
         return f"{format_date(span.text)} (the date of the statement that reports it; the sentence gives no date)"
-    if span.label == "SPEAKER":  # the transcript's label, and the full name the statement gives it
+    if span.label == "SPEAKER" and span.name == "title":  # a one-person statement's own first-person sentence
+        return f"Said by {span.text} (the statement's author, as its title says)"
+    if span.label == "SPEAKER":  # the transcript's label or the quotation's "said …", and the full name given
         name = full_name(span.text, get_text(best.statement.doc_id) or "", best.statement.title)
         return f"Said by {name} ({span.text})" if name else f"Said by {span.text}"
     if part.also:
@@ -124,7 +126,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
         usable.append(p)
     if not usable:
         return part
-    usable = lead_first(usable)
+    usable = lead_first(quote_first(usable, rule))
     best = usable[0]
     part.best = best
     part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms},

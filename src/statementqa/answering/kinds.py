@@ -48,6 +48,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _SAY = (r"(?:said|say|says|stated|told|tell|described|called|remarked|warned|wrote|argued|noted|declared|"
         r"emphasi[sz]ed|stressed|asked|insisted|added|vowed|characteri[sz]ed|likened|referred|recalled|recounted|"
         r"joked|quipped|observed|explained|acknowledged|admitted|reminded|cautioned|lamented)")
+_SAYING = (r"(?:saying|recalling|noting|warning|arguing|telling|describing|declaring|stressing|insisting|"
+           r"explaining|acknowledging|cautioning|reminding|joking|lamenting|emphasi[sz]ing|recounting)")
 _PERSON_NOUN = (r"(?:official|minister|leader|secretary|president|ambassador|governor|senator|person|spokesperson|"
                 r"envoy|advisor|adviser|diplomat|premier|chancellor|king|queen|prince|emir|amir|general|head|chief|"
                 r"counterpart|representative|deputy|administrator|director|coordinator|nominee|judge|member|ceo|executive|"
@@ -66,6 +68,8 @@ _HOW_MANY_ITEMS = (r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+|othe
 RULES: tuple[KindRule, ...] = (
     KindRule(QuestionKind.ATTRIBUTION,
              _rx(rf"\bwho\s+(?:\w+\s+){{0,2}}{_SAY}\b|\bwhich\s+(?:\S+\s+){{0,3}}{_PERSON_NOUN}s?\b.*\b{_SAY}\b"
+                 # "Which official opened the briefing by recalling that …?"
+                 rf"|\b(?:who|which\s+(?:\S+\s+){{0,3}}{_PERSON_NOUN}s?)\b.*\bby\s+{_SAYING}\b"
                  rf"|\bwho\s+(?:was|is)\s+quoted\b|\bwhose\s+words\b"
                  r"|\bwho\s+(?:spoke|uttered|delivered|used)\s+the\s+(?:line|words|phrase|sentence|remark)\b"),
              frozenset({"PERSON"})),

@@ -83,11 +83,35 @@ def coordinated(question: str) -> list[str] | None:
     return None
 
 
+_NAMED = r"(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}"
+_PAIR = re.compile(rf"\b(?P<a>{_NAMED})\s+and\s+(?P<b>{_NAMED})\b")
+_EACH = re.compile(r"\beach\b(?!\s+(?:other|of|year|day|month|time|week)\b)", re.I)
+
+
+def distributed(question: str) -> list[str] | None:
+    """The two questions a question about "each" of two named things asks ("Romania and Bahrain signed the
+    Accords in early 2022. Which signatory number did each become?" → "Romania signed … did Romania become?",
+    "Bahrain signed … did Bahrain become?"), or None.
+
+    Why: "each" asks the same thing of both, and each may be answered by a statement of its own."""
+    each = _EACH.search(question)
+    if each is None:
+        return None
+    pairs = list(_PAIR.finditer(question, 0, each.start()))
+    if len(pairs) != 1 or "?" not in question:
+        return None  # no pair of names, or several: which one "each" means is not clear
+    m = pairs[0]
+    between = question[m.end():each.start()]
+    again = not between.strip()  # "did the US and Japan each pledge" names them once; "… did each become" twice
+    return [re.sub(r"\s{2,}", " ", question[:m.start()] + name + (between if again else between + name)
+                   + question[each.end():]) for name in (m.group("a"), m.group("b"))]
+
+
 def question_parts(question: str) -> list[Part]:
     """Each part of ``question`` with its reading and its retrieval query (one part: the question itself)."""
     texts = split_parts(question)
     if len(texts) == 1:
-        pair = coordinated(question)
+        pair = coordinated(question) or distributed(question)
         if pair is None:
             return [Part(texts[0], parse_question(question))]
         return [Part(t, parse_question(t)) for t in pair]
