@@ -24,6 +24,8 @@ CASES = [
     ("How many MoUs has the US signed?", K.COUNT),
     ("When Costa Rica joined the OECD, which numbered member did it become?", K.ORDINAL),
     ("number of agencies that signed the memorandum", K.COUNT),
+    ("Which signatory number did Romania become?", K.ORDINAL),
+    ("What number of troops did the ministry send?", K.COUNT),
     ("How much military aid did the US announce for Ukraine in August 2022?", K.AMOUNT),
     ("czech f35 purchse price", K.AMOUNT),
     ("What share of Yemenis needed assistance?", K.AMOUNT),

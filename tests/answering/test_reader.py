@@ -40,6 +40,9 @@ ROWS = [
          "“Our crews trained for three nights,” said Ms. Berg. “We are ready for the polar winter.”", "2024-11-04"),
     _row("quotas", "Statement by Minister Lars Holm on coastal quotas", "The coastal quota rules were published "
          "today.\n\nI am proud that our small boats will keep stable quotas for ten years.", "2024-11-20"),
+    _row("valour", "Medal of Valour for Sergeant Ola Nord", "Sergeant Ola Nord will receive the Medal of Valour "
+         "today.\n\nIn the 2012 ambush in Kapisa Province, Afghanistan, he carried two wounded soldiers to safety.",
+         "2024-12-02"),
 ]
 
 
@@ -111,6 +114,14 @@ def test_an_attribution_question_names_whom_a_press_release_quotes(index: Index)
 def test_an_attribution_question_names_the_author_of_a_first_person_statement(index: Index) -> None:
     ans = index.answer("Who said they were proud that small boats will keep stable quotas for ten years?")
     assert not ans.refused and ans.text.startswith("Said by Lars Holm (the statement's author")
+    _verified(index, ans)
+
+
+def test_a_question_about_an_earlier_year_is_answered_by_a_later_statement_telling_of_it(index: Index) -> None:
+    # 2012 asked, a 2024 statement: not out of the question's period, since it names 2012. "Afghanistan" is the
+    # place the question's "Afghan" already names, so the province answers.
+    ans = index.answer("In which Afghan province did the 2012 ambush take place?")
+    assert not ans.refused and ans.text.startswith("Kapisa Province"), ans.text
     _verified(index, ans)
 
 

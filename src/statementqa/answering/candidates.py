@@ -271,9 +271,20 @@ _DATE_WORDS = re.compile(
 
 
 def _in_question(text: str, question: str) -> bool:
+    """Is the span only words of the question? A capitalized word counts as asked when the question has it with
+    another ending ("Afghanistan" for "Which Afghan province …?", "Greenland" for "Greenlandic"): the place a
+    demonym names is the question's, not its answer."""
     asked = {normalize_word(w) for w in words(question)}
+    stems = {w.lower() for w in words(question) if w[:1].isupper() and len(w) >= 4}
     parts = [normalize_word(w) for w in words(text)]
-    return bool(parts) and all(p in asked for p in parts)
+
+    def is_asked(word: str, norm: str) -> bool:
+        low = word.lower()
+        return norm in asked or (word[:1].isupper() and any(
+            len(low) >= 4 and (low.startswith(x) or x.startswith(low)) and abs(len(low) - len(x)) <= 5
+            for x in stems))
+
+    return bool(parts) and all(is_asked(w, n) for w, n in zip(words(text), parts, strict=True))
 
 
 def _named_in_question(name: str, question: str) -> bool:

@@ -66,6 +66,15 @@ def quoted_words(q: Question) -> list[str]:
     return [fold_accents(w).lower() for w in words(max(q.quotes, key=len))]
 
 
+def _names_asked_year(q: Question, text: str, iso: str | None) -> bool:
+    """Does the statement's text name an earlier year the question asks about? Then the later statement is not
+    out of the question's period: it tells of that year ("… the Springfield 1908 Race Riot …" in 2024). A year
+    after the statement's own (a plan for "fiscal year 2022" in 2021) stays out of it."""
+    if not iso:
+        return False
+    return any(p.year < int(iso[:4]) and re.search(rf"(?<!\d){p.year}(?!\d)", text) for p in q.periods)
+
+
 def _quote_match(qwords: list[str], sentence: str) -> float:
     """Share of the quoted words found in the sentence in order (1.0 = the quote is in it)."""
     if not qwords:
@@ -121,6 +130,8 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         scored = _best_sentences(q, text, sents, idf)
         recency = st.features.get("recency", 0.0)
         scope = scope_features(q, st.date)
+        if scope["period_miss"] and _names_asked_year(q, text, st.date):
+            scope = {**scope, "period_miss": 0.0}  # looks back at the year asked about ("the 1908 race riot")
         first = len(pairs)
         asked = _asked_event(q, title) if rule.kind == QuestionKind.DATE else frozenset()
         for _, i, s, e, dense, cov, sentence, found in scored:
@@ -249,10 +260,10 @@ def lead_first(ranked: list[Pair]) -> list[Pair]:
 
 def quote_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:
     """``ranked`` with the pairs whose sentence holds the question's whole quotation moved ahead (in their
-    order), for a question that asks who said it or what was said ("Who told the press 'Nothing about us in the
+    order), for a question that asks who said it ("Who told the press 'Nothing about us in the
     Arctic without us'?"): the quoted words name the sentence, however much more of the question another
     sentence of the same statement repeats. Unchanged when no sentence holds the whole quotation."""
-    if rule.kind not in (QuestionKind.ATTRIBUTION, QuestionKind.STATEMENT):
+    if rule.kind != QuestionKind.ATTRIBUTION:  # the one kind ``s_quote`` is measured for (build_pairs)
         return ranked
     whole = [p for p in ranked if p.features.get("s_quote", 0.0) >= 1.0]
     if not whole or whole[0] is (ranked[0] if ranked else None):

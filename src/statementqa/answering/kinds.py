@@ -81,7 +81,8 @@ RULES: tuple[KindRule, ...] = (
                  r"(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
                  r"|\bis it (?:true|correct|accurate) that\b|\btrue or false\b")),
     KindRule(QuestionKind.ORDINAL,
-             _rx(r"\b(?:which|what)\s+(?:numbered|number\b|rank\b)"),
+             # "Which signatory number did Romania become?"; "what number of troops" counts (COUNT)
+             _rx(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:numbered|number\b(?!\s+of\b)|rank\b)"),
              frozenset({"ORDINAL"}), frozenset({FigureKind.ORDINAL})),
     KindRule(QuestionKind.COUNT, _rx(r"\bhow many\b|\bnumber of\b|\bcount of\b|\bhow often\b"),
              frozenset({"CARDINAL", "ORDINAL", "QUANTITY"}), frozenset({FigureKind.COUNT, FigureKind.ORDINAL})),
