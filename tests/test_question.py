@@ -19,6 +19,12 @@ from statementqa.question import Order, Period, expand_shorthand, parse_question
     ("How many MoUs has the US signed?", []),
     ("Which city did the bureau choose to host Expo 2027?", []),  # a year in a name is no period
     ("What did the NATO 2023 summit decide?", [Period(2023)]),  # …an acronym before it is no name
+    # A month without a year takes the question's one year; "may" the verb and "Theresa May" are no months.
+    ("How many had signed up in 2021 according to Biden's mid-July statement?", [Period(2021), Period(2021, 7, 7)]),
+    ("Whom did the minister meet in 2023, on July 14?", [Period(2023), Period(2023, 7, 7, 14)]),
+    ("What may the 2022 plan include?", [Period(2022)]),
+    ("What did Theresa May say in 2019?", [Period(2019)]),
+    ("What was said in 2021 and 2022 in July?", [Period(2021), Period(2022)]),  # two years: July of which?
 ])
 def test_periods_named_in_a_question(text: str, periods: list[Period]) -> None:
     assert list(parse_question(text).periods) == periods

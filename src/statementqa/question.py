@@ -92,6 +92,12 @@ _SEASON = re.compile(
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (1, 2),
             "early": (1, 4), "mid": (5, 8), "late": (9, 12), "first half of": (1, 6), "second half of": (7, 12)}
 _BARE_YEAR = re.compile(rf"\b{_YEAR}\b")
+# A month without a year ("Biden's mid-July statement", "on July 14"), capitalized as written (not "may"), and
+# not a surname ("Theresa May"): dated by the question's one year, when it names exactly one.
+_BARE_MONTH = re.compile(rf"\b({_MONTH})\b(?!\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?{_YEAR})"
+                         r"(?:\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d))?")
+_NAME_BEFORE = re.compile(r"(?<![\w.])(?!(?:In|On|By|Since|From|During|Until|Of|For|Before|After|Mid|Early|Late)\b)"
+                          r"[A-Z][a-z]+\s+$")
 _NAMED_YEAR = re.compile(rf"(?<![\w.])(?!{_MONTH}\b)(?!(?:In|On|By|Since|From|During|Until|Of|For|Before|After)\b)"
                          r"[A-Z][a-z][A-Za-z]*\s+$")  # "Expo 2027"; not "NATO 2023 summit" (an acronym)
 
@@ -155,6 +161,13 @@ def periods_in(text: str) -> tuple[Period, ...]:
         if _NAMED_YEAR.search(text[: m.start()]):
             continue  # "Expo 2027", "Vision 2030": the year is part of a name, not when anything happened
         add(m, Period(int(m.group(1))))
+    years = {p.year for _, p in found}
+    if len(years) == 1:
+        year = years.pop()
+        for m in _BARE_MONTH.finditer(text):
+            if not _NAME_BEFORE.search(text[: m.start()]):
+                mo = _month(m.group(1))
+                add(m, Period(year, mo, mo, int(m.group("day")) if m.group("day") else None))
     return tuple(p for _, p in sorted(found, key=lambda x: x[0]))
 
 

@@ -26,6 +26,7 @@ CASES = [
     ("number of agencies that signed the memorandum", K.COUNT),
     ("Which signatory number did Romania become?", K.ORDINAL),
     ("What number of troops did the ministry send?", K.COUNT),
+    ("kendamil formula flown in july 2022 - sold at which store chain?", K.ORG),
     ("How much military aid did the US announce for Ukraine in August 2022?", K.AMOUNT),
     ("czech f35 purchse price", K.AMOUNT),
     ("What share of Yemenis needed assistance?", K.AMOUNT),

@@ -56,7 +56,9 @@ _PERSON_NOUN = (r"(?:official|minister|leader|secretary|president|ambassador|gov
                 r"chair|chairman|chairwoman|chairperson|founder|mayor|lawmaker|spokesman|spokeswoman|commissioner)")
 _ORG_NOUN = (r"(?:company|companies|organi[sz]ation|agency|agencies|firm|group|bank|institution|drugmaker|"
              r"manufacturer|producer|department|ministry|body|bureau|office|university|party|alliance|coalition|"
-             r"court|council|committee|fund|foundation|airline|carrier|network|union)")
+             r"court|council|committee|fund|foundation|airline|carrier|network|union|"
+             r"(?:store|chain|retailer|brand|automaker|carmaker|insurer|pharmacy|outlet|newspaper|broadcaster|"
+             r"publisher|startup|school|college)s?)")
 _PLACE_NOUN = (r"(?:city|cities|country|countries|place|town|region|state|province|capital|island|venue|site|location|"
                r"nation)s?")
 # "which two countries", "what three new amounts": a count (or "other"/"new") between the question word and noun.
