@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.question import Order, Period, expand_shorthand, parse_question
+from statementqa.question import Order, Period, expand_shorthand, focus_words, parse_question
 
 
 @pytest.mark.parametrize(("text", "periods"), [
@@ -80,3 +80,17 @@ def test_how_many_things_a_question_asks_for(text: str, items: int) -> None:
 ])
 def test_analyst_shorthand_is_spelled_out(typed: str, read: str) -> None:
     assert expand_shorthand(typed) == read
+
+
+@pytest.mark.parametrize(("text", "focus"), [
+    ("What was the Senate vote tally on cloture for the Act?", ("Senate", "vote", "tally")),
+    ("Who is the principal investigator leading the project?", ("principal", "investigator")),
+    ("Which city did the bureau choose to host the Expo?", ("city",)),  # a type noun: evidence.py discounts it
+    ("What kind of facility did the statement describe?", ("facility",)),
+    ("On which two days was the summit scheduled?", ()),  # a count and a type word name nothing to look for
+    ("On what dates in 2022 did the group meet?", ()),
+    ("How many MoUs has the US signed?", ()),  # the counted noun says it
+    ("When did the ministry open its embassy?", ()),
+])
+def test_what_a_question_asks_for_by_name(text: str, focus: tuple[str, ...]) -> None:
+    assert focus_words(text) == focus

@@ -75,6 +75,7 @@ class Question:
     periods: tuple[Period, ...]
     quotes: tuple[str, ...] = ()  # the words the question quotes ("Who said 'leadership is partnership'?")
     items: int = 1  # how many things it asks for ("Which two countries joined …?" → 2)
+    focus: tuple[str, ...] = ()  # words of the thing it asks for by name ("What was the vote tally …?" → vote, tally)
 
     @property
     def is_count(self) -> bool:
@@ -270,6 +271,47 @@ def expand_shorthand(text: str) -> str:
     return _PLUS.sub(" and ", _SHORTHAND.sub(spell, text))
 
 
+_AUX_WORDS = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|could|can|should|may|might)"
+_FOCUS_AFTER_WH = re.compile(  # "Which city did …", "What acquisition ceiling does …"
+    rf"\b(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'-]+)"
+    rf"\s+{_AUX_WORDS}\b", re.I)
+_FOCUS_AFTER_BE = re.compile(  # "What was the Senate vote tally on …", "Who is the principal investigator leading …"
+    r"\b(?:what|who|which)\s+(?:is|was|are|were)\s+(?:the|a|an)\s+(?P<f>(?:[\w’'-]+\s+){0,3}?[\w’'-]+)"
+    r"(?=\s+(?:of|for|on|in|at|to|by|from|that|who|which|whose|under|behind|leading|named|given|set|\w+ing)\b|\s*\?|$)",
+    re.I)
+
+
+def focus_words(text: str) -> tuple[str, ...]:
+    """The words of what a which/what/who question asks for by name ("Which *city* did the BIE choose …?",
+    "What was the *Senate vote tally* on cloture …?", "Who is the *principal investigator* leading …?"); () when
+    it names no such thing ("When …", "How many …": the asked type and the counted noun say it).
+
+    Why: a near miss answers from a sentence about the question's topic that never names the asked attribute;
+    whether the answer's neighbourhood names it is evidence the reader's answerability model weighs."""
+    m = _FOCUS_AFTER_BE.search(text) or _FOCUS_AFTER_WH.search(text)
+    if m is None:
+        return ()
+    phrase = _KIND_OF.sub("", m.group("f"))  # "what kind of facility" asks for a facility
+    kept: list[str] = []
+    for w in phrase.split():
+        low = w.lower()
+        if low in _PHRASE_END:
+            break  # "what dates in 2022": the asked thing ends at its preposition
+        if low in UNIT_WORDS or low in _COUNTING or not w.isalpha() or set(terms(w)) <= _TYPE_TERMS:
+            continue  # "which two days", "what other", "2022", "date"
+        kept.append(w)
+    return tuple(dict.fromkeys(kept))
+
+
+# Words that name only the answer's type ("on what date", "what amount", "which year"): the typed span answers
+# them, the sentence need not repeat them.
+_TYPE_TERMS = frozenset(terms("date day year month time amount number name figure sum percentage percent share "
+                              "value kind type sort"))
+_PHRASE_END = frozenset("in on at for of to by from with during about under".split())
+_COUNTING = frozenset("other new separate different exact specific particular main key".split())
+_KIND_OF = re.compile(r"^.*\b(?:kind|type|sort|form)s?\s+of\s+", re.I)
+
+
 def parse_question(text: str) -> Question:
     """Parse once; every stage reads the same ``Question``."""
     return Question(
@@ -282,4 +324,5 @@ def parse_question(text: str) -> Question:
         periods=periods_in(text),
         quotes=quoted_spans(text),
         items=items_asked(text),
+        focus=focus_words(text),
     )

@@ -128,3 +128,12 @@ def test_only_a_first_person_sentence_is_the_title_authors() -> None:
     assert span is not None and span.text == "Lars Holm" and span.name == "title"
     assert title_speaker(text, 0, 31, title) is None  # third person
     assert title_speaker(text, text.index("“I"), len(text), title) is None  # somebody the statement quotes
+
+
+def test_a_town_the_model_tags_as_an_organization_answers_where_after_in() -> None:
+    sentence = "He welcomed the March 19 follow-up meeting in Bodø on cod quotas."  # spaCy: "Bodø" ORG
+    question = "Where was the follow-up meeting held?"
+    found = [(c.text, c.label) for c in candidates(classify(question), question, (), sentence, 0, len(sentence))]
+    assert ("Bodø", "GPE") in found
+    who = "Which agency did the minister meet?"  # only where-questions read it as a place
+    assert all(c.label != "GPE" for c in candidates(classify(who), who, (), sentence, 0, len(sentence)))

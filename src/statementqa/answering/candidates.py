@@ -313,6 +313,10 @@ _DATE_CUE = re.compile(
 )
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+$")
+_MISTAGGED_PLACE = re.compile(r"[A-Z][a-z\u00C0-\u017F]+(?:[ -][A-Z][a-z\u00C0-\u017F]+)?")  # "Bodø", not "NATO"
+
+
 def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: str, start: int, end: int,
                title: str = "") -> list[Span]:
     """Spans of ``text[start:end]`` (one sentence) that can answer a question of ``rule.kind``; spans that only
@@ -342,6 +346,11 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
                 continue  # "Jr.", "Mr.": spaCy tags the suffix of "Joseph R. Biden, Jr." as a name of its own
             if label in rule.labels and not (rule.figures and label in ("CARDINAL", "ORDINAL", "MONEY", "PERCENT")):
                 out.append(Span(start + s, start + e, sentence[s:e], label))
+            elif rule.kind == QuestionKind.PLACE and _MISTAGGED_PLACE.fullmatch(sentence[s:e]) and label in (
+                    "ORG", "EVENT", "PERSON", "NORP") and _LOCATIVE.search(sentence[:s]):
+                # "the follow-up meeting in Bodø": the small model tags many a town ORG or EVENT; a name
+                # right after "in"/"at" in an answer to "where" is the place
+                out.append(Span(start + s, start + e, sentence[s:e], "GPE"))
     if rule.kind == QuestionKind.ATTRIBUTION:
         who = speaker(text, start) or quotation_speaker(text, start, end) or title_speaker(text, start, end, title)
         if who is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from statementqa.answering.candidates import Span, candidates, entities, relative_date, speaker
-from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits
+from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits, names_type
 from statementqa.figures import ordinal_values
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
@@ -279,7 +279,7 @@ __all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quote_first", "quoted
 PART_FEATURES = (
     "a_best", "a_margin", "a_stmt_score", "a_cov", "a_cov_ctx", "a_dense", "a_rare_missing_doc",
     "a_figures_missing", "a_typed", "a_counts", "a_none_best", "a_period_miss", "a_beyond_title", "a_best_of_top",
-    "a_lead_fit", "a_ordinal_clash", "a_pool",
+    "a_lead_fit", "a_ordinal_clash", "a_pool", "a_focus",
 )
 # The direction each part feature may push answerability (+1 up, -1 down, 0 either): more of the question's words
 # in the answer sentence, a span of the asked type or a stronger statement never make an answer *less* likely to be
@@ -289,7 +289,7 @@ PART_FEATURES = (
 PART_SIGNS = {
     "a_best": 1, "a_margin": 1, "a_stmt_score": 1, "a_cov": 1, "a_cov_ctx": 1, "a_dense": 1, "a_rare_missing_doc": -1,
     "a_figures_missing": -1, "a_typed": 1, "a_counts": 1, "a_none_best": 0, "a_period_miss": -1, "a_beyond_title": 1,
-    "a_best_of_top": 0, "a_lead_fit": 1, "a_ordinal_clash": -1, "a_pool": 0,
+    "a_best_of_top": 0, "a_lead_fit": 1, "a_ordinal_clash": -1, "a_pool": 0, "a_focus": 1,
 }
 assert set(PART_SIGNS) == set(PART_FEATURES)
 _QUESTION_FIGURE = re.compile(r"\b\d[\d,.]*(?:st|nd|rd|th)?\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|"
@@ -345,7 +345,23 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
                                 best.span.text if best.span else "", bool(best.span and best.span.counts_noun)),
         "a_ordinal_clash": _ordinal_clash(q, best, text),
         "a_pool": pool,
+        "a_focus": _focus(q, best, text, idf, acr),
     }
+
+
+FOCUS_WINDOW = 150  # characters before the sentence that still count as its neighbourhood (the sentence before)
+
+
+def _focus(q: Question, best: Pair, text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:
+    """IDF-weighted share of the terms of what the question asks for by name (``Question.focus``: "vote tally",
+    "principal investigator", "estimated cost") found in the answer sentence or just before it; 1.0 when the
+    question names no such thing, or only the answer's type ("which country": a place answers it). "What is the
+    total estimated cost of the tunnel?" answered from "… could receive as much as $4.7 billion" names no cost:
+    the asked attribute is missing, the classic near miss."""
+    if not q.focus or names_type(q.focus[-1]):
+        return 1.0  # nothing named, or a thing of the answer's type ("which Florida mayor"): the span answers it
+    asked = tuple(dict.fromkeys(terms(" ".join(q.focus))))
+    return _share(asked, present(text[max(0, best.start - FOCUS_WINDOW) : best.end], acr), idf)
 
 
 def _ordinal_clash(q: Question, best: Pair, text: str) -> float:

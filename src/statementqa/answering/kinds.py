@@ -121,6 +121,13 @@ RULES: tuple[KindRule, ...] = (
     KindRule(QuestionKind.STATEMENT, _rx(r".")),
 )
 BY_KIND = {r.kind: r for r in RULES}
+_TYPE_NOUN = re.compile(rf"{_PLACE_NOUN}|{_PERSON_NOUN}s?|{_ORG_NOUN}", re.I)
+
+
+def names_type(word: str) -> bool:
+    """Is ``word`` a noun that only names the answer's type ("country", "official", "agency")? A span of that
+    type answers it; the answer sentence need not repeat the word."""
+    return _TYPE_NOUN.fullmatch(word) is not None
 
 
 def classify(text: str) -> KindRule:
@@ -169,7 +176,10 @@ def lead_fits(rule: KindRule, question: str, label: str | None, text: str, count
     if kind in (QuestionKind.YESNO, QuestionKind.STATEMENT):
         return 1.0  # answered by a verdict or a sentence, never by a span
     if label is None:
-        return 0.0
+        # "Which quotas …?" — "quotas for cod and herring", "Dover sole meunière": what an untyped "which X"
+        # asks for is often a phrase no entity type covers, so the sentence alone half-fits; a typed kind's
+        # sentence without a span of its type does not.
+        return 0.5 if kind == QuestionKind.ENTITY else 0.0
     if kind == QuestionKind.COUNT:
         return float(counts_noun)
     if kind == QuestionKind.ORDINAL:

@@ -20,7 +20,7 @@ from statementqa.answering.evidence import FEATURES, PART_FEATURES, Pair
 from statementqa.ranking import Linear, read_artifact
 from statementqa.ranking import artifact_path as ranking_artifact_path
 
-READER_VERSION = 6  # bump when a feature's definition changes: the artifact must be retrained
+READER_VERSION = 7  # bump when a feature's definition changes: the artifact must be retrained
 
 
 @dataclass(frozen=True)
