@@ -34,6 +34,7 @@ def test_figure_kinds_and_what_is_not_a_figure() -> None:
         "programme with F-35 jets, the third such pledge.")}
     assert found == {"2022": Kind.YEAR, "12": Kind.COUNT, "$4.5 billion": Kind.MONEY, "12 percent": Kind.PERCENT,
                      "two": Kind.DURATION, "third": Kind.ORDINAL}
+    assert [f.text for f in figures("First Lady Jill Biden visited Kenya for the first time.")] == ["first"]
 
 
 @pytest.mark.parametrize(("text", "values"), [
@@ -41,6 +42,7 @@ def test_figure_kinds_and_what_is_not_a_figure() -> None:
     ("The Eighth U.S.-UAE Economic Policy Dialogue", {8}),
     ("its twenty-seventh session and the 3rd round", {27, 3}),
     ("F-35 jets, 2024, $18 million", set()),
+    ("First Lady Melania Trump and the Second Gentleman at the third round", {3}),  # titles are no ordinals
 ])
 def test_ordinal_values_by_value(text: str, values: set[int]) -> None:
     assert ordinal_values(text) == values

@@ -77,6 +77,10 @@ class Figure:
         return self.kind in (Kind.COUNT, Kind.ORDINAL)
 
 
+_TITLE_AFTER = re.compile(r"\s+(?:Lady|Ladies|Gentleman|Minister|Deputy|Secretary|Vice|Family|Nations|Daughter|"
+                          r"Son|Couple|Sea\s+Lord)\b")
+
+
 def figures(text: str) -> list[Figure]:
     """Every figure of ``text`` that could answer a quantity question (not dates' days, not names' digits)."""
     out: list[Figure] = []
@@ -90,6 +94,8 @@ def figures(text: str) -> list[Figure]:
                                or (len(m.group("num")) <= 4 and _MONTH_AFTER.match(text, end))):
             continue  # the day of "June 30, 2022" or of "9 April 2025"
         rest = text[end:end + 24]
+        if _TITLE_AFTER.match(rest) and raw[:1].isupper():
+            continue  # "First Lady", "First Vice President": a title, not the first of anything
         if m.group("money"):
             kind = Kind.MONEY
         elif (cur := _MONEY_AFTER.match(rest)) is not None:
@@ -160,6 +166,8 @@ def ordinal_values(text: str) -> frozenset[int]:
     "the Eighth" — and "9th" and "ninth" are the same ordinal."""
     out = {int(m.group(1)) for m in _ORDINAL_DIGITS.finditer(text)}
     for m in _ORDINAL_WORD.finditer(text):
+        if m.group()[:1].isupper() and _TITLE_AFTER.match(text, m.end()):
+            continue  # "First Lady"
         tens = TENS_WORDS[m.group("tens").lower()] if m.group("tens") else 0
         out.add(tens + textutil.ORDINAL_WORDS[m.group("unit").lower()])
     return frozenset(out)

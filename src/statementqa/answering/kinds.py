@@ -100,7 +100,9 @@ RULES: tuple[KindRule, ...] = (
              frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
              frozenset({FigureKind.MONEY, FigureKind.PERCENT, FigureKind.COUNT})),
     KindRule(QuestionKind.DATE,
-             _rx(r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|"
+             # "when" after "where"/"who" is a clause: "Where was Harris when she announced …?" asks where
+             _rx(r"^(?:(?!\b(?:where|who|whom|whose)\b).)*\bwhen\b"
+                 rf"|\bwhat (?:date|day|year|month|time)\b|\bwhich {_HOW_MANY_ITEMS}(?:date|day|year|month)s?\b|"
                  r"\bon what\b|\bby what date\b|\bsince when\b|\bhow long\b|\bdates?\b"),
              frozenset({"DATE", "TIME"}), frozenset({FigureKind.YEAR})),
     KindRule(QuestionKind.PLACE,
