@@ -39,10 +39,9 @@ from statementqa.answering.evidence import (
     PART_FEATURES,
     PART_SIGNS,
     Pair,
+    best_first,
     build_pairs,
-    lead_first,
     part_features,
-    quote_first,
 )
 from statementqa.answering.kinds import QuestionKind, classify
 from statementqa.answering.parts import question_parts
@@ -191,7 +190,7 @@ def parts(model: Linear, rows: list[dict]) -> tuple[list[dict[str, float]], np.n
         for p, x in zip(r["pairs"], model.logits([p.features for p in r["pairs"]]), strict=True):
             p.score = float(x)
         order = sorted(range(len(r["pairs"])), key=lambda i: -r["pairs"][i].score)
-        ranked = lead_first(quote_first([r["pairs"][i] for i in order], classify(r["text"])))  # as the reader does
+        ranked = best_first([r["pairs"][i] for i in order], classify(r["text"]))  # as the reader does
         position = {id(p): i for i, p in enumerate(r["pairs"])}
         order = [position[id(p)] for p in ranked]
         pq = parse_question(r["text"])

@@ -281,6 +281,15 @@ _FOCUS_AFTER_BE = re.compile(  # "What was the Senate vote tally on …", "Who i
     re.I)
 
 
+# Words that name only the answer's type ("on what date", "what amount", "which year"): the typed span answers
+# them, the sentence need not repeat them. Qualifiers ("which other", "what exact") name nothing either.
+_TYPE_TERMS = frozenset(terms("date day year month time amount number name figure sum percentage percent share "
+                              "value kind type sort"))
+_QUALIFIERS = frozenset("other new separate different exact specific particular main key".split())
+_PHRASE_END = frozenset("in on at for of to by from with during about under".split())
+_KIND_OF = re.compile(r"^.*\b(?:kind|type|sort|form)s?\s+of\s+", re.I)
+
+
 def focus_words(text: str) -> tuple[str, ...]:
     """The words of what a which/what/who question asks for by name ("Which *city* did the BIE choose …?",
     "What was the *Senate vote tally* on cloture …?", "Who is the *principal investigator* leading …?"); () when
@@ -297,19 +306,11 @@ def focus_words(text: str) -> tuple[str, ...]:
         low = w.lower()
         if low in _PHRASE_END:
             break  # "what dates in 2022": the asked thing ends at its preposition
-        if low in UNIT_WORDS or low in _COUNTING or not w.isalpha() or set(terms(w)) <= _TYPE_TERMS:
+        if low in UNIT_WORDS or low in _QUALIFIERS or not w.isalpha() or set(terms(w)) <= _TYPE_TERMS:
             continue  # "which two days", "what other", "2022", "date"
         kept.append(w)
     return tuple(dict.fromkeys(kept))
 
-
-# Words that name only the answer's type ("on what date", "what amount", "which year"): the typed span answers
-# them, the sentence need not repeat them.
-_TYPE_TERMS = frozenset(terms("date day year month time amount number name figure sum percentage percent share "
-                              "value kind type sort"))
-_PHRASE_END = frozenset("in on at for of to by from with during about under".split())
-_COUNTING = frozenset("other new separate different exact specific particular main key".split())
-_KIND_OF = re.compile(r"^.*\b(?:kind|type|sort|form)s?\s+of\s+", re.I)
 
 
 def parse_question(text: str) -> Question:

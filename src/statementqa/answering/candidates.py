@@ -157,7 +157,7 @@ def full_name(label: str, text: str, title: str = "") -> str | None:
 
     Why: transcripts label turns by surname or role; a reader asking "who said …?" wants the person."""
     ws = [w for w in fold_accents(label).upper().replace(".", " ").split() if w != "THE"]  # "Mr. Cairncross" too
-    surnames = {fold_accents(w).upper() for w in ws if w not in _ROLE_WORDS}
+    surnames = {w for w in ws if w not in _ROLE_WORDS}
     hay = f"{title}\n{text}"
     found: Counter[str] = Counter()
     if surnames:
@@ -275,14 +275,14 @@ def _in_question(text: str, question: str) -> bool:
     another ending ("Afghanistan" for "Which Afghan province …?", "Greenland" for "Greenlandic"): the place a
     demonym names is the question's, not its answer."""
     asked = {normalize_word(w) for w in words(question)}
-    stems = {w.lower() for w in words(question) if w[:1].isupper() and len(w) >= 4}
+    capitalized = {w.lower() for w in words(question) if w[:1].isupper() and len(w) >= 4}
     parts = [normalize_word(w) for w in words(text)]
 
     def is_asked(word: str, norm: str) -> bool:
         low = word.lower()
         return norm in asked or (word[:1].isupper() and any(
             len(low) >= 4 and (low.startswith(x) or x.startswith(low)) and abs(len(low) - len(x)) <= 5
-            for x in stems))
+            for x in capitalized))
 
     return bool(parts) and all(is_asked(w, n) for w, n in zip(words(text), parts, strict=True))
 

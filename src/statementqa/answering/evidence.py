@@ -271,7 +271,13 @@ def quote_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:
     return [*whole, *(p for p in ranked if p.features.get("s_quote", 0.0) < 1.0)]
 
 
-__all__ = ["FEATURES", "Pair", "build_pairs", "entities", "quote_first", "quoted_words", "speaker"]
+def best_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:
+    """Scored pairs in the order the reader answers from (``quote_first``, then ``lead_first``); the reader and
+    its trainer both use it, so both see the same best pair."""
+    return lead_first(quote_first(ranked, rule))
+
+
+__all__ = ["FEATURES", "Pair", "best_first", "build_pairs", "entities", "quote_first", "quoted_words", "speaker"]
 
 
 # --- answerability: is the best pair an answer at all? -----------------------------------------------------

@@ -24,7 +24,7 @@ from statementqa.answering.compose import (
     quoted,
     refusal,
 )
-from statementqa.answering.evidence import Pair, build_pairs, lead_first, part_features, quote_first
+from statementqa.answering.evidence import Pair, best_first, build_pairs, part_features
 from statementqa.answering.kinds import KindRule, QuestionKind, classify
 from statementqa.answering.parts import question_parts
 from statementqa.answering.scorer import Scorer
@@ -126,7 +126,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
         usable.append(p)
     if not usable:
         return part
-    usable = lead_first(quote_first(usable, rule))
+    usable = best_first(usable, rule)
     best = usable[0]
     part.best = best
     part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms},
