@@ -1,10 +1,11 @@
 """Train the answer scorer on the v2 ``train`` split, calibrate it on ``dev``, choose the refusal threshold on
 ``dev``, and write ``src/statementqa/data/reader.json``.
 
-- Rows: every (sentence, span) pair ``answering.evidence.build_pairs`` makes for a question part, labelled 1 when
-  the pair comes from a gold statement and its span (or, for a sentence-only pair, the sentence) holds an
-  acceptable answer of that part; yes/no parts are labelled by whether the claim check on that sentence gives the
-  gold verdict. Unanswerable near misses contribute only 0s: the scorer learns what a near miss looks like.
+- Rows: every (sentence, span) pair ``answering.extractive.prepare_part`` makes for a question part (as the
+  reader does), labelled 1 when the pair comes from a gold statement and its span (or, for a sentence-only
+  pair, the sentence) holds an acceptable answer of that part; yes/no parts are labelled by whether the claim
+  check on that sentence gives the gold verdict. Unanswerable near misses contribute only 0s: the scorer learns
+  what a near miss looks like.
 - Model: scikit-learn ``LogisticRegression`` on standardized features (C chosen on dev by log-loss).
 - Answerability: a logistic regression on part features whose coefficients keep the signs ``PART_SIGNS`` declares
   (L-BFGS-B with bounds; C chosen on dev by part accuracy at the false-refusal target).
@@ -25,7 +26,6 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -40,9 +40,9 @@ from statementqa.answering.evidence import (
     PART_SIGNS,
     Pair,
     best_first,
-    build_pairs,
     part_features,
 )
+from statementqa.answering.extractive import prepare_part
 from statementqa.answering.kinds import QuestionKind, classify
 from statementqa.answering.parts import question_parts
 from statementqa.answering.scorer import READER_VERSION, artifact_path
@@ -79,15 +79,8 @@ def examples(ix, questions: list[EvalQuestion]) -> list[dict]:  # noqa: ANN001
         for i, part in enumerate(parts):
             text = part.text
             r = base if len(parts) == 1 else ix.rank(part.query)
-            pq = parse_question(text)
-            if counted and not pq.counted:  # as the reader does for an elliptical part
-                pq = replace(pq, counted=counted)
+            pq, rule, pairs = prepare_part(text, r, ix.store.text, ix.store.lexical().idf, counted)  # as the reader
             counted = pq.counted or counted
-            rule = classify(text)
-            idf = {t: ix.store.lexical().idf(t) for t in pq.terms}
-            pairs = build_pairs(pq, rule, r.statements, r.qvec, ix.store.text, idf)
-            if rule.kind == QuestionKind.YESNO:
-                pairs = [p for p in pairs if p.span is None]
             answers = part_answers(q, i, len(parts)) if q.answerable else []
             labels = [label(p, q, text, answers, rule.kind, ix.store.text) for p in pairs]
             if rule.labels or rule.figures:  # a lead of the asked kind beats the bare sentence it is in

