@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from statementqa.answering.compose import REFUSAL_PREFIX, join, refusal
+from statementqa.answering.compose import REFUSAL_PREFIX, join, read_as_answer, refusal
 from statementqa.answering.extractive import extractive_answer
 from statementqa.answering.followup import resolve_followup
 from statementqa.models import Answer
 from statementqa.verify.quotes import keep_verified
 
-__all__ = ["REFUSAL_PREFIX", "extractive_answer", "finalize", "refusal", "resolve_followup"]
+__all__ = ["REFUSAL_PREFIX", "extractive_answer", "finalize", "read_as_answer", "refusal", "resolve_followup"]
 
 
 def finalize(answer: Answer, get_text: Callable[[str], str | None]) -> Answer:

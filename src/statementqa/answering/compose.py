@@ -74,6 +74,32 @@ def cited(n: int, p: Passage | None, doc_id: str, title: str, source: str, iso: 
                     quote=quote, start=start, end=end)
 
 
+_PART_NUMBER = re.compile(r"^\s*\d+\)\s*")
+_PART_REFUSED = re.compile(rf"\s*\d+\)\s*{re.escape(REFUSAL_PREFIX)} this \(“.*?”\)\.")
+
+
+def read_as_answer(answer: Answer) -> str:
+    """What a reader takes as the answer: each part's lead, or — for a part that leads with no span and only
+    quotes — its dated quote. Why: the eval must grade what an analyst reads first; a right figure inside the
+    quote does not redeem a wrong lead ("Leyen." for "in which city"). Answers not in this module's layout (a
+    generated one) are returned whole."""
+    text = _PART_REFUSED.sub(" ", answer.text)
+    if answer.refused or not answer.citations:
+        return text
+    read: list[str] = []
+    pos = 0
+    for c in answer.citations:
+        said = f"{attribution(c.source, c.date)}: {quoted(c.quote)}"
+        at = text.find(f"{said} [{c.n}]", pos)
+        if at < 0:
+            return answer.text
+        lead = _PART_NUMBER.sub("", text[pos:at]).strip()
+        read.append(lead or said)
+        pos = at + len(said) + len(f" [{c.n}]")
+    tail = _PART_NUMBER.sub("", text[pos:]).strip()
+    return " ".join([*read, tail] if tail else read)
+
+
 def join_names(names: list[str]) -> str:
     """A list lead: "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statementqa.answering import read_as_answer
 from statementqa.config import Settings, get_settings
 from statementqa.eval.common import EvalInputError, progress_iter
 from statementqa.eval.compare import compare_reports
@@ -157,7 +158,8 @@ def _unrefused_pass(questions: Sequence[EvalQuestion], results: Sequence[Questio
                 r.error = f"unrefused pass: {type(exc).__name__}: {exc}"
                 continue
             r.unrefused_answer = ans.text
-            r.unrefused_correct = bool(q.answerable and not ans.refused and answer_correct(q.answers, ans.text))
+            r.unrefused_correct = bool(q.answerable and not ans.refused
+                                       and answer_correct(q.answers, read_as_answer(ans)))
     finally:
         index.settings = original
 

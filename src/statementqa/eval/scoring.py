@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from statementqa.answering import read_as_answer
 from statementqa.eval.matching import answer_correct
 from statementqa.eval.questions import EvalQuestion
 from statementqa.models import Answer, Engine, Passage
@@ -124,7 +125,7 @@ def score_answer(
     if not q.answerable:
         res.correct = answer.refused
         return res
-    res.correct = (not answer.refused) and answer_correct(q.answers, answer.text)
+    res.correct = (not answer.refused) and answer_correct(q.answers, read_as_answer(answer))
     hits = [i for i in cited_ids if i in q.gold_ids]
     res.citation_precision = len(hits) / len(cited_ids) if cited_ids else None
     res.citation_recall = len(hits) / len(q.gold_ids)
