@@ -55,3 +55,17 @@ def test_ordinal_values_by_value(text: str, values: set[int]) -> None:
 ])
 def test_the_day_of_a_date_is_not_a_figure(sentence: str) -> None:
     assert [f.text for f in figures(sentence) if f.kind != Kind.YEAR] == []
+
+
+@pytest.mark.parametrize(("sentence", "figure"), [
+    ("The anticipated acquisition ceiling for all contracts is $8 to $10 billion.", "$8 to $10 billion"),
+    ("an estimated 3 to 4 million people were displaced", "3 to 4 million"),
+    ("two million Americans have signed up for coverage", "two million"),
+])
+def test_a_figure_keeps_its_scale_and_a_range_its_shared_scale(sentence: str, figure: str) -> None:
+    # "$8" or "two" alone is not what the statement says
+    assert [f.text for f in figures(sentence)] == [figure]
+
+
+def test_a_scaled_number_word_still_counts_its_noun() -> None:
+    assert [f.text for f in counting("two million Americans have signed up", ("Americans",))] == ["two million"]

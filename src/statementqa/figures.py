@@ -37,9 +37,15 @@ _FIGURE = re.compile(
     r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"
     # (a hyphen after the digits is allowed before a word: "a 10-year break" like "a five-year pause"; not in "2021-22")
     r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w–/]|-(?![A-Za-z])|\.\d)" + _SCALE + r")"
-    r"|(?P<word>\b(?:" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True)) + r")\b)",
+    r"|(?P<word>\b(?:" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True)) + r")\b"
+    + _SCALE + r")",  # "two million Americans": the scale is part of the figure
     re.I,
 )
+# "$8 to $10 billion", "3 to 4 million": a range whose first end borrows the second's scale is one figure — "$8" alone
+# is not what the statement says.
+_RANGE_REST = re.compile(r"\s?(?:to|-|–)\s?(?:US)?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:million|billion|trillion)\b",
+                         re.I)
+_HAS_SCALE = re.compile(r"(?:million|billion|trillion|thousand|hundred)$", re.I)
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
 _MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
 TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)", re.I)
@@ -85,9 +91,12 @@ def figures(text: str) -> list[Figure]:
     """Every figure of ``text`` that could answer a quantity question (not dates' days, not names' digits)."""
     out: list[Figure] = []
     lead = _ENUMERATOR.match(text)
+    taken = 0  # the end of a range already taken whole
     for m in _FIGURE.finditer(text):
         start, end = m.span()
         raw = m.group()
+        if start < taken:
+            continue
         if lead and start < lead.end():
             continue  # "2. All cooperation …": a list enumerator
         if m.group("num") and (_MONTH_BEFORE.search(text[max(0, start - 12):start])
@@ -96,6 +105,10 @@ def figures(text: str) -> list[Figure]:
         rest = text[end:end + 24]
         if _TITLE_AFTER.match(rest) and raw[:1].isupper():
             continue  # "First Lady", "First Vice President": a title, not the first of anything
+        if (m.group("money") or m.group("num")) and not _HAS_SCALE.search(raw) and not _YEAR.fullmatch(raw) and (
+                rng := _RANGE_REST.match(text, end)) is not None:
+            end = taken = rng.end()  # "$8 to $10 billion"
+            rest = text[end:end + 24]
         if m.group("money"):
             kind = Kind.MONEY
         elif (cur := _MONEY_AFTER.match(rest)) is not None:

@@ -6,6 +6,7 @@ import pytest
 
 from statementqa.answering.candidates import (
     candidates,
+    entities,
     full_name,
     quotation_speaker,
     relative_date,
@@ -137,3 +138,14 @@ def test_a_town_the_model_tags_as_an_organization_answers_where_after_in() -> No
     assert ("Bodø", "GPE") in found
     who = "Which agency did the minister meet?"  # only where-questions read it as a place
     assert all(c.label != "GPE" for c in candidates(classify(who), who, (), sentence, 0, len(sentence)))
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Biden met today with Prime Minister Ulisses Correia e Silva of Cabo Verde.", "Ulisses Correia e Silva"),
+    ("Launched by European Commission President Ursula von der Leyen, and Charles Michel.", "Ursula von der Leyen"),
+    ("He met Mohammed bin Salman and Ana de Sousa in Riyadh.", "Ana de Sousa"),
+])
+def test_a_name_runs_on_through_its_lowercase_particles(sentence: str, name: str) -> None:
+    people = [sentence[s:e] for s, e, label in entities(sentence) if label == "PERSON"]
+    assert name in people
+    assert not any(p != name and p in name for p in people)  # "Leyen" is not a second entity of its own

@@ -44,6 +44,13 @@ class Span:
     # when the question asks when the statement itself came out
 
 
+# "Espen Barth" + " Eide", "Ulisses Correia" + " e Silva", "Ursula" + " von der Leyen": the next capitalized word,
+# through the lowercase particles of Portuguese, Spanish, Dutch, German and Arabic names.
+_PARTICLES = frozenset("e da de do dos das del della di du van von der den ter bin ibn al el la le".split())
+_RUN_ON = re.compile(r"(?:\s+(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + r"))*"
+                     r"\s+[A-Z][\w’'\-\u00C0-\u017F]+")
+
+
 @lru_cache(maxsize=8192)
 def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, label) of the named entities of a sentence, offsets within it (cached per sentence)."""
@@ -51,8 +58,11 @@ def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
         doc = nlp.pipeline()(sentence)
     out: list[tuple[int, int, str]] = []
     starts = {e.start_char for e in doc.ents}
+    absorbed = -1  # the start of an entity already taken into the name before it ("Ursula von der" + "Leyen")
     for e in doc.ents:
         start, end = e.start_char, e.end_char
+        if start == absorbed:
+            continue
         text = sentence[start:end]
         if text.endswith(("’s", "'s", "‘s")):  # "Fiala‘s" → "Fiala"
             end -= 2
@@ -62,10 +72,12 @@ def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
             if m:
                 start -= len(m.group(1)) + 1
         if e.label_ == "PERSON":  # "Espen Barth" + "Eide": a name runs on through capitalized words
-            m = re.match(r"\s+[A-Z][\w’'\-\u00C0-\u017F]+", sentence[end:])
-            if m and not any(w in _NOT_NAME for w in m.group().split()) and end + m.end() - len(
-                    m.group().lstrip()) not in starts:  # not into the next entity ("Steve Miran" | "Hudson Institute")
-                end += m.end()
+            m = re.match(_RUN_ON, sentence[end:])
+            nxt = end + m.end() - len(m.group().split()[-1]) if m else -1  # where its capitalized word starts
+            particle = text.rsplit(" ", 1)[-1] in _PARTICLES or (m is not None and len(m.group().split()) > 1)
+            if m and not any(w in _NOT_NAME for w in m.group().split()) and (nxt not in starts or particle):
+                end += m.end()  # not into the next entity ("Steve Miran" | "Hudson Institute") unless mid-name
+                absorbed = nxt
         out.append((start, end, e.label_))
     return tuple(out)
 
