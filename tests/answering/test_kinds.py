@@ -53,6 +53,16 @@ CASES = [
     ("apec economies % of global trade?", K.AMOUNT),
     ("grand prix - race weekend dates?", K.DATE),
     ("3rd civil space dialogue (mar 2022) head of US delegation?", K.PERSON),
+    # the head noun of "which X" names the kind, not a word on the way to it
+    ("In which Afghan province did the 2012 ambush take place?", K.PLACE),
+    ("Which African Union official did Jake Sullivan meet in March 2022?", K.PERSON),
+    ("Which Indian vaccine maker did the U.S. DFC plan to finance?", K.ORG),
+    ("Which of the three service members Trump was to award the Medal of Honor was honored posthumously?", K.PERSON),
+    ("Which State Department official briefed the press?", K.PERSON),
+    ("Which form of asbestos does the ban prohibit?", K.ENTITY),
+    ("Which two countries joined the ministry in the Arctic Rescue Pact?", K.PLACE),
+    ("Which country's prime minister did Biden meet?", K.PLACE),
+    ("Which State Department employee did the magazine name Employee of the Year?", K.PERSON),
 ]
 
 

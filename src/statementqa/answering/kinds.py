@@ -132,9 +132,58 @@ def names_type(word: str) -> bool:
     return _TYPE_NOUN.fullmatch(word) is not None
 
 
+# The noun phrase a "which …"/"what …" asks for runs to the first word that is not part of it: an auxiliary or a
+# verb of the question, a preposition, a relative word, or a capitalized word after a lowercase one (the clause's
+# subject: "which of the three service members Trump …").
+_WHICH_PHRASE = re.compile(r"\b(?:which|what)\s+(?:(?:one|ones|of)\s+(?:the|these|those)?\s*)?((?:[\w’'-]+\s*){1,6})",
+                           re.I)
+_PHRASE_END = frozenset("""did does do was were is are has have had will would can could should may might must to of in
+    on at for from by with that who whom which whose when where as after before during under over about against into
+    between among than""".split())
+# A past-tense verb ends it too ("which two countries joined the ministry"); an "-ed" adjective before the noun
+# ("which elected official") ends it early, and the kinds' own patterns decide as before.
+_VERB = re.compile(r"[a-z]+ed|met|led|said|told|took|won|made|gave|sent|held|became|hosted|signed|joined|spoke|"
+                   r"wrote|began|chose|left|went|came|got|ran|paid|bought|sold|brought|saw|meet|lead|host|sign|join")
+_HEAD_KINDS = ((QuestionKind.PERSON, re.compile(rf"{_PERSON_NOUN}s?|(?:service\s+)?members?|people|persons?|"
+                                                 r"officials?|officers?|soldiers?|players?|athletes?|employees?|staff(?:ers)?|workers?|journalists?|"
+                                                 r"reporters?|citizens?|hostages?|detainees?", re.I)),
+               (QuestionKind.ORG, re.compile(rf"{_ORG_NOUN}|(?:vaccine\s+|drug\s+|car\s+)?makers?", re.I)),
+               (QuestionKind.PLACE, re.compile(_PLACE_NOUN, re.I)))
+_BEFORE_HEAD = (QuestionKind.PLACE, QuestionKind.ORG, QuestionKind.PERSON)
+
+
+def _head_kind(text: str) -> QuestionKind | None:
+    """The kind the head noun of "which/what X" names ("which Afghan province" → place, "which African Union
+    official" → person, "which Indian vaccine maker" → organization), or None. Why the head and not any word:
+    "Which African Union official" names an organization on the way to the person it asks for."""
+    m = _WHICH_PHRASE.search(text)
+    if m is None:
+        return None
+    phrase: list[str] = []
+    for word in m.group(1).split():
+        bare = word.strip("’'?,.")
+        if (bare.lower() in _PHRASE_END or _VERB.fullmatch(bare.lower()) or (
+                phrase and bare[:1].isupper() and phrase[-1][:1].islower())):
+            break
+        phrase.append(bare)
+    found = None  # the last noun of a type in the phrase is its head: "State Department official briefed …"
+    for i, word in enumerate(phrase):
+        bare = re.sub(r"[’']s$", "", word)
+        for kind, noun in _HEAD_KINDS:
+            if noun.fullmatch(bare) or (i and noun.fullmatch(f"{phrase[i - 1]} {bare}")):
+                found = kind
+                break
+        if bare != word:
+            break  # "which country's prime minister" asks for the country
+    return found
+
+
 def classify(text: str) -> KindRule:
-    """The rule of the first kind whose pattern matches (STATEMENT always does)."""
+    """The rule of the first kind whose pattern matches (STATEMENT always does); for the kinds a noun names
+    (place, organization, person), the head noun of "which X" decides when it names one."""
     for rule in RULES:
+        if rule.kind in _BEFORE_HEAD and (head := _head_kind(text)) is not None:
+            return BY_KIND[head]
         if rule.detect.search(text):
             return rule
     return BY_KIND[QuestionKind.STATEMENT]
