@@ -21,6 +21,20 @@ CASES = [
      "The agreement enables an unprecedented 10-year break from decades-long litigation.", Verdict.NO),
     ("Did the United States join the declaration?",
      "The United States did not join the declaration, citing concerns about its scope.", Verdict.NO),
+    # a negation says no even when a figure agrees ("Line 5" is a name, not what the claim hinges on)
+    ("Did Blinken tell the governor that there is a formal bilateral process concerning Line 5?",
+     "Secretary Blinken noted that there is no formal bilateral process concerning Line 5.", Verdict.NO),
+    ("Did the ministry say it would reply no later than May 5?",
+     "The ministry said it would reply no later than May 5.", Verdict.YES),
+    # a fall where the claim says a rise
+    ("Did the statement say hate crimes targeting Asian Americans went up?",
+     "Hate crimes targeting Asian Americans fell by 38 percent after I signed legislation.", Verdict.NO),
+    ("Did the statement say exports rose?", "Exports rose by 4 percent, the ministry said.", Verdict.YES),
+    # another name doing what the claim says its subject does
+    ("Did the joint statement say the United States is financing the project?",
+     "Canada is financing the project, working with the State of Michigan.", Verdict.NO),
+    ("Did the joint statement say Canada is financing the project?",
+     "Canada is financing the project, working with the State of Michigan.", Verdict.YES),
 ]
 
 

@@ -2,8 +2,9 @@
 
 Why figures first: a claim an analyst checks usually hinges on a figure ("the 12th President", "50 years of
 ties", "seven companies"); a sentence about the same thing with another figure of the same kind next to the same
-noun contradicts it, the same figure confirms it. Without a figure, a negated sentence ("did not", "declined")
-where the claim is not negated says no; otherwise the best-supported sentence says yes.
+noun contradicts it, the same figure confirms it. A negated sentence ("did not", "declined") where the claim is not
+negated says no, and so does a fall where the claim says a rise, or another name doing what the claim says its
+subject does ("Canada is financing the project"); otherwise the best-supported sentence says yes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ class Verdict(StrEnum):
 
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|cannot|won't|didn't|doesn't|isn't|wasn't|aren't|"
                        r"weren't|hasn't|haven't|declined|refused|rejected|denied|without)\b", re.I)
+# "no later than", "not only": negation words that do not negate the claim
+_NOT_NEGATING = re.compile(r"\b(?:no (?:later|earlier|less|fewer|more) than|not only|not least|no doubt)\b", re.I)
+# A claim of a rise against a sentence of a fall (or the reverse) says no: "went up" / "fell by 38 percent".
+_UP = re.compile(r"\b(?:rose|risen|rise[sn]?|rising|increas\w*|went up|gone up|go(?:es)? up|grew|grow\w*|higher|"
+                 r"surg\w+|climb\w*|jump\w*|more than doubled|doubled)\b", re.I)
+_DOWN = re.compile(r"\b(?:fell|fall(?:s|en|ing)?|decreas\w*|declin\w*|dropp?\w*|went down|gone down|lower\w*|"
+                   r"reduc\w*|shrank|shrunk|plunged?|cut)\b", re.I)
+_NAME = r"(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*"
 _AUX = re.compile(r"^\s*(?:is it (?:true|correct|accurate) that|did|does|do|is|was|were|are|has|have|had|can|"
                   r"could|will|would|should)\s+", re.I)
 
@@ -67,8 +76,45 @@ def verdict(claim: str, sentence: str) -> tuple[Verdict, str]:
         if not any(_value(s) == cv for s in same):
             return Verdict.NO, f"the statement gives {same[0].text}, not {c.text}"
         agree = agree or c
+    if _negated(sentence) and not _negated(body):
+        return Verdict.NO, "the statement says the opposite"  # before figures: "no … process concerning Line 5"
+    if (_UP.search(body) and _DOWN.search(sentence) and not _UP.search(sentence)) or (
+            _DOWN.search(body) and _UP.search(sentence) and not _DOWN.search(sentence)):
+        return Verdict.NO, "the statement says it went the other way"
+    if (other := _other_subject(body, sentence)) is not None:
+        return Verdict.NO, f"the statement says {other} does"
     if agree is not None:
         return Verdict.YES, f"the statement gives the same figure ({agree.text})"
-    if _NEGATION.search(sentence) and not _NEGATION.search(body):
-        return Verdict.NO, "the statement says the opposite"
     return Verdict.YES, "the statement says so"
+
+
+def _negated(text: str) -> bool:
+    return _NEGATION.search(_NOT_NEGATING.sub(" ", text)) is not None
+
+
+def _other_subject(claim: str, sentence: str) -> str | None:
+    """The name the sentence gives where the claim names another, before the same words ("the United States is
+    financing the project" / "Canada is financing the project"): the longest run of three or more of the claim's
+    words the sentence repeats, and the capitalized names right before it in each."""
+    cw, sw = claim.split(), sentence.split()
+    fold = [w.strip(",.;:?!“”\"'").lower() for w in cw]
+    sfold = [w.strip(",.;:?!“”\"'").lower() for w in sw]
+    best = (0, 0, 0)  # (length, claim start, sentence start)
+    for i in range(len(fold)):
+        for j in range(len(sfold)):
+            n = 0
+            while i + n < len(fold) and j + n < len(sfold) and fold[i + n] == sfold[j + n]:
+                n += 1
+            if n > best[0]:
+                best = (n, i, j)
+    n, i, j = best
+    if n < 3 or not fold[i].isalpha() or fold[i] in ("the", "a", "an", "of", "and", "to", "in"):
+        return None
+    before_claim = re.search(rf"({_NAME})\s*$", " ".join(cw[:i]))
+    before_sentence = re.search(rf"({_NAME})\s*$", " ".join(sw[:j]))
+    if before_claim is None or before_sentence is None:
+        return None
+    a, b = before_claim.group(1), before_sentence.group(1)
+    if a.lower() in b.lower() or b.lower() in a.lower() or b.split()[0].lower() in ("the", "i", "we", "he", "she"):
+        return None
+    return b
