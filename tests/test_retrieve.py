@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from statementqa import Index, open_index
+from statementqa import Index, api, open_index
+from statementqa.answering.scorer import load_scorer
 from statementqa.store import StoreError
 from tests.support import index_of_rows, make_settings
 
@@ -118,7 +120,7 @@ def test_an_index_with_older_vectors_is_migrated_by_ingest_and_never_mixed(tmp_p
         ix.close()
 
 
-def test_a_misspelled_word_is_read_as_the_statements_spell_it(index: Index) -> None:
+def test_a_misspelled_word_is_read_as_the_statements_spell_it(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
     reading = index.read("fisheries agrmt with norway - quotas for cod and herirng?")
     assert reading.text == "fisheries agreement with norway - quotas for cod and herring?"
     assert reading.notice is not None and "“herirng” as “herring”" in reading.notice
@@ -126,6 +128,8 @@ def test_a_misspelled_word_is_read_as_the_statements_spell_it(index: Index) -> N
     assert index.read("quotas for cod and herring?").notice is None  # nothing to correct, nothing said
     assert index.read("quotas for herding?").notice is None  # an English word the statements lack is meant
     assert index.read("Who said 'quotas for cod and herirng'?").notice is None  # quoted words stay as typed
+    # what the reading finds, whatever the calibrated refusal makes of a one-sentence answer on a tiny index
+    monkeypatch.setattr(api, "load_scorer", lambda: replace(load_scorer(), threshold=0.0))
     ans = index.answer("which quotas did the ministry sign an agrmt with norway on?")
     assert ans.question == "which quotas did the ministry sign an agrmt with norway on?"  # the user's words
     assert ans.notice and "agreement" in ans.notice

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
-from statementqa import Index
+from statementqa import Index, api
+from statementqa.answering.scorer import load_scorer
 from tests.support import index_of_rows
 
 MIN = "Ministry of Examples"
@@ -65,6 +67,16 @@ def test_a_who_question_answers_with_a_person_from_the_quoted_sentence(index: In
     _verified(index, ans)
 
 
+def test_a_span_the_model_is_not_sure_of_never_leads_the_quote_answers_alone(index: Index,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    sure = load_scorer()
+    monkeypatch.setattr(api, "load_scorer", lambda: replace(sure, lead_threshold=1.01))  # no span is that sure
+    ans = index.answer("Whom did the minister meet in Oslo?")
+    assert not ans.refused and ans.text.startswith(f"{MIN}, ")  # the attribution and the quote, no lead
+    assert "Espen Barth Eide" in ans.citations[0].quote
+    _verified(index, ans)
+
+
 def test_a_count_question_without_a_figure_of_the_counted_noun_is_refused(index: Index) -> None:
     ans = index.answer("How many vessels took part in the coast guard exercise?")
     assert ans.refused and ans.text.startswith("The indexed statements do not say")
@@ -113,11 +125,17 @@ def test_an_attribution_question_names_who_said_it(index: Index, question: str, 
     _verified(index, ans)
 
 
-def test_a_question_about_an_earlier_year_is_answered_by_a_later_statement_telling_of_it(index: Index) -> None:
-    # 2012 asked, a 2024 statement: not out of the question's period, since it names 2012. "Afghanistan" is the
-    # place the question's "Afghan" already names, so the province answers.
+def test_a_question_about_an_earlier_year_is_answered_by_a_later_statement_telling_of_it(
+        index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2012 asked, a 2024 statement: not out of the question's period, since it names 2012 — asking the year costs
+    # the answer no support. (Whether this one-sentence evidence clears the refusal threshold is the calibrated
+    # model's call; refusal is switched off to see the answer.) "Afghanistan" is the place the question's
+    # "Afghan" already names, so the province answers.
+    monkeypatch.setattr(api, "load_scorer", lambda: replace(load_scorer(), threshold=0.0))
     ans = index.answer("In which Afghan province did the 2012 ambush take place?")
-    assert not ans.refused and ans.text.startswith("Kapisa Province"), ans.text
+    undated = index.answer("In which Afghan province did the ambush take place?")
+    assert ans.text.startswith("Kapisa Province"), ans.text
+    assert ans.support is not None and undated.support is not None and ans.support >= undated.support - 0.05
     _verified(index, ans)
 
 

@@ -271,13 +271,34 @@ def quote_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:
     return [*whole, *(p for p in ranked if p.features.get("s_quote", 0.0) < 1.0)]
 
 
+def lead_confidence(ranked: list[Pair]) -> float:
+    """How sure the ranking model is that the best pair's span, not another span of its sentence, answers: the
+    share of ``exp(score)`` among the span pairs of its sentence held by the pairs that would lead with the same
+    words (the date "today" gives and the statement's date are one answer). The bare sentence is left out:
+    ``lead_first`` has already chosen to lead with a span of the asked type over it.
+    Why this share: the ranking model is a logistic fit on score differences, so ``exp(score)`` is each pair's
+    strength against the others (Bradley–Terry); a span that barely beats a rival in its sentence ("Yemen" or
+    "Amman" for "where did the flight go") is a guess the quote should not be led by. 1.0 for a bare sentence."""
+    if not ranked or ranked[0].span is None:
+        return 1.0
+    best = ranked[0]
+    said = ranked[0].span.text.casefold()
+    same = [p for p in ranked if p.span is not None and p.statement.doc_id == best.statement.doc_id
+            and p.start == best.start]
+    top = max(p.score for p in same)
+    weight = np.exp(np.array([p.score for p in same]) - top)
+    agree = np.array([p.span is not None and p.span.text.casefold() == said for p in same])
+    return float(weight[agree].sum() / weight.sum())
+
+
 def best_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:
     """Scored pairs in the order the reader answers from (``quote_first``, then ``lead_first``); the reader and
     its trainer both use it, so both see the same best pair."""
     return lead_first(quote_first(ranked, rule))
 
 
-__all__ = ["FEATURES", "Pair", "best_first", "build_pairs", "entities", "quote_first", "quoted_words", "speaker"]
+__all__ = ["FEATURES", "Pair", "best_first", "build_pairs", "entities", "lead_confidence", "quote_first",
+           "quoted_words", "speaker"]
 
 
 # --- answerability: is the best pair an answer at all? -----------------------------------------------------

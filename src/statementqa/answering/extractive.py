@@ -24,7 +24,7 @@ from statementqa.answering.compose import (
     quoted,
     refusal,
 )
-from statementqa.answering.evidence import Pair, best_first, build_pairs, part_features
+from statementqa.answering.evidence import Pair, best_first, build_pairs, lead_confidence, part_features
 from statementqa.answering.kinds import KindRule, QuestionKind, classify
 from statementqa.answering.parts import question_parts
 from statementqa.answering.scorer import Scorer
@@ -45,6 +45,7 @@ class PartAnswer:
     best: Pair | None = None
     lead: str | None = None
     probability: float = 0.0
+    lead_confidence: float = 1.0  # evidence.lead_confidence of the best pair
     answered: bool = False
     planted: list[Pair] = field(default_factory=list)  # would have answered but are addressed to a model
     also: list[Pair] = field(default_factory=list)  # further spans of the best sentence a list question asks for
@@ -54,15 +55,15 @@ _SAME_DAY = "the statement's date"
 _RELATIVE = {"yesterday": "the day before the statement's date", "tomorrow": "the day after the statement's date"}
 
 
-def _lead(part: PartAnswer, get_text: GetText) -> str | None:
+def _lead(part: PartAnswer, get_text: GetText, lead_threshold: float) -> str | None:
     best = part.best
     if best is None:
         return None
     if part.rule.kind == QuestionKind.YESNO:
         return None  # set by the claim check
     span = best.span
-    if span is None or best.features.get("c_fit", 1.0) <= 0.0:
-        return None  # a span of another type than asked ("three-day" for "on what date") never leads: quote alone
+    if span is None or not leads(best, part.lead_confidence, lead_threshold):
+        return None  # another type than asked ("three-day" for "on what date"), or a guess among rivals: quote alone
     if span.label == "STATEMENT_DATE":  # a day the sentence gives relative to its statement's date
         word = span.name or "today"
         return f"{format_date(span.text)} ({_RELATIVE.get(word, _SAME_DAY)}; it says “{word}”)"
@@ -79,6 +80,13 @@ def _lead(part: PartAnswer, get_text: GetText) -> str | None:
         named = sorted([best, *part.also], key=lambda p: p.span.start if p.span else 0)
         return join_names([p.span.text for p in named if p.span])
     return span.text
+
+
+def leads(best: Pair, confidence: float, lead_threshold: float) -> bool:
+    """Does the answer lead with ``best``'s span? Only a span of the asked type (``c_fit`` > 0) that the ranking
+    model prefers clearly enough over its sentence's other readings (``lead_confidence``); the reader and its
+    trainer (``benchmarks/train_reader.py``) decide alike."""
+    return best.span is not None and best.features.get("c_fit", 1.0) > 0.0 and confidence >= lead_threshold
 
 
 def _list_items(best: Pair, ranked: list[Pair], n: int) -> list[Pair]:
@@ -138,6 +146,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
     usable = best_first(usable, rule)
     best = usable[0]
     part.best = best
+    part.lead_confidence = lead_confidence(usable)
     part.probability = scorer.probability(part_features(q, rule, usable, get_text, {t: idf(t) for t in q.terms},
                                                             chunks))
     part.answered = part.probability >= scorer.threshold
@@ -146,8 +155,9 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
         yes_no, why = verdict(text, sentence)
         part.lead = f"{yes_no.value.capitalize()} — {why}"
     else:
-        part.also = _list_items(best, usable, q.items)
-        part.lead = _lead(part, get_text)
+        shown = leads(best, part.lead_confidence, scorer.lead_threshold)
+        part.also = _list_items(best, usable, q.items) if shown else []
+        part.lead = _lead(part, get_text, scorer.lead_threshold)
     return part
 
 

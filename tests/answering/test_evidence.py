@@ -1,0 +1,43 @@
+"""Evidence: how sure the ranking model is that a span, not a rival span of its sentence, should lead."""
+
+from __future__ import annotations
+
+import pytest
+
+from statementqa.answering.candidates import Span
+from statementqa.answering.evidence import Pair, lead_confidence
+from statementqa.answering.extractive import leads
+from statementqa.ranking import StatementCandidate
+
+DOC = StatementCandidate(doc_id="d", pos=0, source="s", date="2024-08-20", best_chunk=0)
+OTHER = StatementCandidate(doc_id="e", pos=1, source="s", date="2024-08-21", best_chunk=0)
+
+
+def _pair(score: float, text: str | None, label: str = "GPE", start: int = 0, statement: StatementCandidate = DOC,
+          fit: float = 1.0) -> Pair:
+    span = None if text is None else Span(start, start + len(text), text, label)
+    return Pair(statement, 1, start, 100, span, features={"c_fit": fit}, score=score)
+
+
+@pytest.mark.parametrize(("ranked", "confidence"), [
+    # no rival in its sentence: the span is the sentence's only reading of the asked type
+    ([_pair(2.0, "Amman"), _pair(5.0, None), _pair(1.0, "Oslo", start=200)], 1.0),
+    # an equal rival in the same sentence ("Sana'a, Yemen and Amman, Jordan"): a coin toss
+    ([_pair(2.0, "Amman"), _pair(2.0, "Yemen")], 0.5),
+    # a rival the model ranks far below hardly matters
+    ([_pair(4.0, "Amman"), _pair(-3.0, "Yemen")], 0.999),
+    # two pairs that lead with the same words are one answer (the date "today" gives and the statement's date)
+    ([_pair(1.0, "2024-08-20", "STATEMENT_DATE"), _pair(1.0, "2024-08-20", "REPORT_DATE")], 1.0),
+    # spans of another statement's sentence are not rivals
+    ([_pair(1.0, "Amman"), _pair(3.0, "Yemen", statement=OTHER)], 1.0),
+    ([_pair(3.0, None)], 1.0),  # a bare sentence leads with nothing to doubt
+])
+def test_lead_confidence_is_the_spans_share_of_its_sentence(ranked: list[Pair], confidence: float) -> None:
+    assert lead_confidence(ranked) == pytest.approx(confidence, abs=1e-3)
+
+
+def test_a_span_leads_only_when_of_the_asked_type_and_sure_enough() -> None:
+    assert leads(_pair(1.0, "Amman"), 0.9, 0.5)
+    assert not leads(_pair(1.0, "Amman"), 0.4, 0.5)  # a guess among rivals: the quote alone
+    assert not leads(_pair(1.0, "three-day", "DATE", fit=0.0), 1.0, 0.5)  # another type than asked
+    assert not leads(_pair(1.0, None), 1.0, 0.0)  # a bare sentence has no span to lead with
