@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from statementqa.eval import QuestionResult, is_generated, score_answer
 from statementqa.answering import REFUSAL_PREFIX
+from statementqa.eval import QuestionResult, is_generated, score_answer
 from statementqa.models import Answer, Backend, Citation, Engine
 from tests.eval.cases import DOC, cite, passage, question
 
