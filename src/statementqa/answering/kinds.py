@@ -145,8 +145,9 @@ _PHRASE_END = frozenset("""did does do was were is are has have had will would c
 _VERB = re.compile(r"[a-z]+ed|met|led|said|told|took|won|made|gave|sent|held|became|hosted|signed|joined|spoke|"
                    r"wrote|began|chose|left|went|came|got|ran|paid|bought|sold|brought|saw|meet|lead|host|sign|join")
 _HEAD_KINDS = ((QuestionKind.PERSON, re.compile(rf"{_PERSON_NOUN}s?|(?:service\s+)?members?|people|persons?|"
-                                                 r"officials?|officers?|soldiers?|players?|athletes?|employees?|staff(?:ers)?|workers?|journalists?|"
-                                                 r"reporters?|citizens?|hostages?|detainees?", re.I)),
+                                                 r"officials?|officers?|soldiers?|players?|athletes?|employees?|"
+                                                 r"staff(?:ers)?|workers?|journalists?|reporters?|citizens?|"
+                                                 r"hostages?|detainees?", re.I)),
                (QuestionKind.ORG, re.compile(rf"{_ORG_NOUN}|(?:vaccine\s+|drug\s+|car\s+)?makers?", re.I)),
                (QuestionKind.PLACE, re.compile(_PLACE_NOUN, re.I)))
 _BEFORE_HEAD = (QuestionKind.PLACE, QuestionKind.ORG, QuestionKind.PERSON)
@@ -181,8 +182,9 @@ def _head_kind(text: str) -> QuestionKind | None:
 def classify(text: str) -> KindRule:
     """The rule of the first kind whose pattern matches (STATEMENT always does); for the kinds a noun names
     (place, organization, person), the head noun of "which X" decides when it names one."""
+    head = _head_kind(text)
     for rule in RULES:
-        if rule.kind in _BEFORE_HEAD and (head := _head_kind(text)) is not None:
+        if head is not None and rule.kind in _BEFORE_HEAD:
             return BY_KIND[head]
         if rule.detect.search(text):
             return rule
