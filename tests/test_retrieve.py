@@ -128,6 +128,7 @@ def test_a_misspelled_word_is_read_as_the_statements_spell_it(index: Index, monk
     assert index.read("quotas for cod and herring?").notice is None  # nothing to correct, nothing said
     assert index.read("quotas for herding?").notice is None  # an English word the statements lack is meant
     assert index.read("Who said 'quotas for cod and herirng'?").notice is None  # quoted words stay as typed
+    assert index.read("cod and herirng. quotas?").notice is None  # an abbreviation ("indiv. assistance") stays
     # what the reading finds, whatever the calibrated refusal makes of a one-sentence answer on a tiny index
     monkeypatch.setattr(api, "load_scorer", lambda: replace(load_scorer(), threshold=0.0))
     ans = index.answer("which quotas did the ministry sign an agrmt with norway on?")

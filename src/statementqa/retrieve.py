@@ -64,6 +64,7 @@ class Reading:
 
 
 _TYPED_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")  # lower-case, unhyphenated: a name is left alone
+_ABBREVIATED = re.compile(r"\.\s+[a-z]")  # a period and the question going on in lower case: the word is cut short
 
 
 def _sigmoid(x: float) -> float:
@@ -105,6 +106,8 @@ class Retriever:
             typed = m.group()
             if any(a <= m.start() < b for a, b in quoted):
                 continue  # quoted words are matched verbatim against the statements (who said them)
+            if _ABBREVIATED.match(text, m.end()):
+                continue  # "indiv. assistance": an abbreviation, not a misspelling of "india"
             found = terms(typed)
             term = lex.correction(found[0], typed) if len(found) == 1 else None
             if term and known_word(typed):
