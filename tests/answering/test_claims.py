@@ -35,6 +35,11 @@ CASES = [
      "Canada is financing the project, working with the State of Michigan.", Verdict.NO),
     ("Did the joint statement say Canada is financing the project?",
      "Canada is financing the project, working with the State of Michigan.", Verdict.YES),
+    # what the statement defers was not given
+    ("Did the joint statement give the date and location of the planned summit?",
+     "The meeting prepared a planned summit, the date and location of which will be announced later.", Verdict.NO),
+    ("Did the ministry say the venue will be announced later?",
+     "The ministry said the venue will be announced later.", Verdict.YES),
 ]
 
 

@@ -4,7 +4,8 @@ Why figures first: a claim an analyst checks usually hinges on a figure ("the 12
 ties", "seven companies"); a sentence about the same thing with another figure of the same kind next to the same
 noun contradicts it, the same figure confirms it. A negated sentence ("did not", "declined") where the claim is not
 negated says no, and so does a fall where the claim says a rise, or another name doing what the claim says its
-subject does ("Canada is financing the project"); otherwise the best-supported sentence says yes.
+subject does ("Canada is financing the project"), or a sentence that defers what the claim says was given ("the date
+… will be announced later"); otherwise the best-supported sentence says yes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ _UP = re.compile(r"\b(?:rose|risen|rise[sn]?|rising|increas\w*|went up|gone up|g
                  r"surg\w+|climb\w*|jump\w*|more than doubled|doubled)\b", re.I)
 _DOWN = re.compile(r"\b(?:fell|fall(?:s|en|ing)?|decreas\w*|declin\w*|dropp?\w*|went down|gone down|lower\w*|"
                    r"reduc\w*|shrank|shrunk|plunged?|cut)\b", re.I)
+# What a statement says it has not given yet: a claim that it gave it is answered no.
+_DEFERRED = re.compile(r"\b(?:will be (?:announced|determined|decided|set|released|shared|made public)(?: later| at a "
+                       r"later (?:date|time)| in due course| soon)?|to be (?:announced|determined|decided|confirmed)|"
+                       r"(?:has|have) (?:not|yet to) (?:yet )?been (?:announced|determined|decided|set)|"
+                       r"at a later (?:date|time))\b", re.I)
 _NAME = r"(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*"
 _AUX = re.compile(r"^\s*(?:is it (?:true|correct|accurate) that|did|does|do|is|was|were|are|has|have|had|can|"
                   r"could|will|would|should)\s+", re.I)
@@ -76,6 +82,8 @@ def verdict(claim: str, sentence: str) -> tuple[Verdict, str]:
         if not any(_value(s) == cv for s in same):
             return Verdict.NO, f"the statement gives {same[0].text}, not {c.text}"
         agree = agree or c
+    if _DEFERRED.search(sentence) and not _DEFERRED.search(body):
+        return Verdict.NO, "the statement says it will be given later"  # "the date … will be announced later"
     if _negated(sentence) and not _negated(body):
         return Verdict.NO, "the statement says the opposite"  # before figures: "no … process concerning Line 5"
     if (_UP.search(body) and _DOWN.search(sentence) and not _UP.search(sentence)) or (
