@@ -189,16 +189,16 @@ def ranked_parts(model: Linear, rows: list[dict]) -> list[tuple[dict, list[Pair]
     return out
 
 
-def read_right(ranked: list[Pair], labels: list[float], lead_threshold: float) -> tuple[float, float, float]:
-    """Is the answer the reader gives right: (with the lead rule at ``lead_threshold``, if its span led, if it
-    quoted alone)? Quoted alone it is right when its sentence holds the answer (some pair of the sentence is)."""
+def read_right(ranked: list[Pair], labels: list[float], lead_threshold: float) -> float:
+    """Is the answer the reader gives right, with the lead rule at ``lead_threshold``? Led by its span, when the
+    span is; quoted alone, when its sentence holds the answer (some pair of the sentence is)."""
     if not ranked:
-        return 0.0, 0.0, 0.0
+        return 0.0
     best = ranked[0]
-    quote = max(y for p, y in zip(ranked, labels, strict=True)
-                if p.statement.doc_id == best.statement.doc_id and p.start == best.start)
-    shown = leads(best, lead_confidence(ranked), lead_threshold)
-    return (labels[0] if shown else quote), labels[0], quote
+    if leads(best, lead_confidence(ranked), lead_threshold):
+        return labels[0]
+    return max(y for p, y in zip(ranked, labels, strict=True)
+               if p.statement.doc_id == best.statement.doc_id and p.start == best.start)
 
 
 def choose_lead_threshold(model: Linear, rows: list[dict], precision: float) -> tuple[float, dict]:
@@ -234,7 +234,7 @@ def parts(model: Linear, rows: list[dict], lead_threshold: float) -> tuple[list[
         pq = parse_question(r["text"])
         feats.append(part_features(pq, classify(r["text"]), ranked, ix.store.text, {t: lex.idf(t) for t in pq.terms},
                                    lex.n))
-        right.append(read_right(ranked, labels, lead_threshold)[0])
+        right.append(read_right(ranked, labels, lead_threshold))
         answerable.append(float(r["answerable"]))
     return feats, np.array(right), np.array(answerable)
 

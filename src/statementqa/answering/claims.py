@@ -11,6 +11,7 @@ subject does ("Canada is financing the project"), or a sentence that defers what
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 from statementqa.figures import Figure, figures
@@ -107,15 +108,8 @@ def _other_subject(claim: str, sentence: str) -> str | None:
     cw, sw = claim.split(), sentence.split()
     fold = [w.strip(",.;:?!“”\"'").lower() for w in cw]
     sfold = [w.strip(",.;:?!“”\"'").lower() for w in sw]
-    best = (0, 0, 0)  # (length, claim start, sentence start)
-    for i in range(len(fold)):
-        for j in range(len(sfold)):
-            n = 0
-            while i + n < len(fold) and j + n < len(sfold) and fold[i + n] == sfold[j + n]:
-                n += 1
-            if n > best[0]:
-                best = (n, i, j)
-    n, i, j = best
+    run = SequenceMatcher(None, fold, sfold, autojunk=False).find_longest_match(0, len(fold), 0, len(sfold))
+    n, i, j = run.size, run.a, run.b
     if n < 3 or not fold[i].isalpha() or fold[i] in ("the", "a", "an", "of", "and", "to", "in"):
         return None
     before_claim = re.search(rf"({_NAME})\s*$", " ".join(cw[:i]))

@@ -90,12 +90,12 @@ def read_as_answer(answer: Answer) -> str:
     pos = 0
     for c in answer.citations:
         said = f"{attribution(c.source, c.date)}: {quoted(c.quote)}"
-        at = text.find(f"{said} [{c.n}]", pos)
+        marked = f"{said} [{c.n}]"
+        at = text.find(marked, pos)
         if at < 0:
             return answer.text
-        lead = _PART_NUMBER.sub("", text[pos:at]).strip()
-        read.append(lead or said)
-        pos = at + len(said) + len(f" [{c.n}]")
+        read.append(_PART_NUMBER.sub("", text[pos:at]).strip() or said)
+        pos = at + len(marked)
     tail = _PART_NUMBER.sub("", text[pos:]).strip()
     return " ".join([*read, tail] if tail else read)
 

@@ -281,14 +281,12 @@ def lead_confidence(ranked: list[Pair]) -> float:
     "Amman" for "where did the flight go") is a guess the quote should not be led by. 1.0 for a bare sentence."""
     if not ranked or ranked[0].span is None:
         return 1.0
-    best = ranked[0]
-    said = ranked[0].span.text.casefold()
-    same = [p for p in ranked if p.span is not None and p.statement.doc_id == best.statement.doc_id
-            and p.start == best.start]
-    top = max(p.score for p in same)
-    weight = np.exp(np.array([p.score for p in same]) - top)
-    agree = np.array([p.span is not None and p.span.text.casefold() == said for p in same])
-    return float(weight[agree].sum() / weight.sum())
+    best, said = ranked[0], ranked[0].span.text.casefold()
+    same = [(p.score, p.span.text.casefold() == said) for p in ranked
+            if p.span is not None and p.statement.doc_id == best.statement.doc_id and p.start == best.start]
+    scores = np.array([score for score, _ in same])
+    weight = np.exp(scores - scores.max())
+    return float(weight[np.array([agree for _, agree in same])].sum() / weight.sum())
 
 
 def best_first(ranked: list[Pair], rule: KindRule) -> list[Pair]:

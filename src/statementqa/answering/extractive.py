@@ -55,14 +55,14 @@ _SAME_DAY = "the statement's date"
 _RELATIVE = {"yesterday": "the day before the statement's date", "tomorrow": "the day after the statement's date"}
 
 
-def _lead(part: PartAnswer, get_text: GetText, lead_threshold: float) -> str | None:
+def _lead(part: PartAnswer, get_text: GetText, shown: bool) -> str | None:
     best = part.best
     if best is None:
         return None
     if part.rule.kind == QuestionKind.YESNO:
         return None  # set by the claim check
     span = best.span
-    if span is None or not leads(best, part.lead_confidence, lead_threshold):
+    if span is None or not shown:
         return None  # another type than asked ("three-day" for "on what date"), or a guess among rivals: quote alone
     if span.label == "STATEMENT_DATE":  # a day the sentence gives relative to its statement's date
         word = span.name or "today"
@@ -157,7 +157,7 @@ def answer_part(text: str, retrieval: Retrieval, get_text: GetText, idf: Callabl
     else:
         shown = leads(best, part.lead_confidence, scorer.lead_threshold)
         part.also = _list_items(best, usable, q.items) if shown else []
-        part.lead = _lead(part, get_text, scorer.lead_threshold)
+        part.lead = _lead(part, get_text, shown)
     return part
 
 
