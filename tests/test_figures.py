@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.figures import Kind, counting, figures, ordinal_values
+from statementqa.figures import Kind, counting, figures, ordinal_values, spelled_value
 
 MOU = ("MoUs",)
 
@@ -61,6 +61,8 @@ def test_the_day_of_a_date_is_not_a_figure(sentence: str) -> None:
     ("The anticipated acquisition ceiling for all contracts is $8 to $10 billion.", "$8 to $10 billion"),
     ("an estimated 3 to 4 million people were displaced", "3 to 4 million"),
     ("two million Americans have signed up for coverage", "two million"),
+    ("Two hundred and fifty million Americans have stepped up", "Two hundred and fifty million"),
+    ("twenty-five states joined the pact", "twenty-five"),
 ])
 def test_a_figure_keeps_its_scale_and_a_range_its_shared_scale(sentence: str, figure: str) -> None:
     # "$8" or "two" alone is not what the statement says
@@ -69,3 +71,11 @@ def test_a_figure_keeps_its_scale_and_a_range_its_shared_scale(sentence: str, fi
 
 def test_a_scaled_number_word_still_counts_its_noun() -> None:
     assert [f.text for f in counting("two million Americans have signed up", ("Americans",))] == ["two million"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Two hundred and fifty million", 250_000_000), ("twenty-five", 25), ("one hundred twenty", 120),
+    ("two million", 2_000_000), ("third", 3), ("seventeen", 17),
+])
+def test_a_spelled_out_figure_has_its_value(text: str, value: int) -> None:
+    assert spelled_value(text) == value

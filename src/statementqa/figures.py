@@ -10,6 +10,7 @@ date, list enumerators or the digits inside names (F-35, COVID-19, NSM-15).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,12 +34,22 @@ NUMBER_WORDS = {
 # textutil's ordinals up to "fiftieth", and "hundredth": the ones this reader has always taken as counts.
 ORDINAL_WORDS = {w: v for w, v in textutil.ORDINAL_WORDS.items() if v <= 50 or v == 100}
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|hundred)\b)?"
+
+def _alternatives(names: Iterable[str]) -> str:
+    return "(?:" + "|".join(sorted(names, key=len, reverse=True)) + ")"
+
+
+# A number spelled out in several words is one figure: "Two hundred and fifty million Americans" is not "fifty
+# million", "twenty-five states" not "five".
+_TENS_UNITS = (rf"(?:{_alternatives(TENS_WORDS)}(?:[\s-]{_alternatives(w for w, v in UNIT_WORDS.items() if 0 < v < 10)}"
+               rf"\b)?|{_alternatives(w for w, v in UNIT_WORDS.items() if v)})")
+_SPELLED = rf"{_TENS_UNITS}(?:\s+hundred(?:\s+(?:and\s+)?{_TENS_UNITS}\b)?)?"
 _FIGURE = re.compile(
     r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"
     # (a hyphen after the digits is allowed before a word: "a 10-year break" like "a five-year pause"; not in "2021-22")
     r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w–/]|-(?![A-Za-z])|\.\d)" + _SCALE + r")"
-    r"|(?P<word>\b(?:" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True)) + r")\b"
-    + _SCALE + r")",  # "two million Americans": the scale is part of the figure
+    r"|(?P<word>\b(?:" + _SPELLED + "|" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
+    + r")\b" + _SCALE + r")",  # "two million Americans": the scale is part of the figure
     re.I,
 )
 # "$8 to $10 billion", "3 to 4 million": a range whose first end borrows the second's scale is one figure — "$8" alone
@@ -125,6 +136,32 @@ def figures(text: str) -> list[Figure]:
             kind = Kind.COUNT
         out.append(Figure(start, end, text[start:end], kind))
     return out
+
+
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9, "trillion": 10**12}
+
+
+def spelled_value(text: str) -> float | None:
+    """The value of a figure spelled out in words ("Two hundred and fifty million" → 250,000,000, "twenty-five"
+    → 25, "third" → 3); None when a word is not a number word ("dozens" → 24 counts, as NUMBER_WORDS says)."""
+    total, current = 0, 0
+    tokens = [t for t in re.split(r"[\s-]+", text.lower()) if t and t != "and"]
+    if not tokens:
+        return None
+    for t in tokens:
+        if t in _SCALES and (current or total or t != "hundred"):
+            factor = _SCALES[t]
+            if factor == 100:
+                current = (current or 1) * 100
+            else:
+                total, current = total + (current or 1) * factor, 0
+        elif t in NUMBER_WORDS:
+            current += NUMBER_WORDS[t]
+        elif t in ORDINAL_WORDS:
+            current += ORDINAL_WORDS[t]
+        else:
+            return None
+    return float(total + current) or None
 
 
 def _same_word(a: str, b: str) -> bool:

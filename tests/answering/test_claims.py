@@ -40,6 +40,11 @@ CASES = [
      "The meeting prepared a planned summit, the date and location of which will be announced later.", Verdict.NO),
     ("Did the ministry say the venue will be announced later?",
      "The ministry said the venue will be announced later.", Verdict.YES),
+    # a figure spelled out in several words is read whole
+    ("Did 250 million Americans get at least one shot?",
+     "Two hundred and fifty million Americans have gotten at least one shot.", Verdict.YES),
+    ("Did 50 million Americans get at least one shot?",
+     "Two hundred and fifty million Americans have gotten at least one shot.", Verdict.NO),
 ]
 
 

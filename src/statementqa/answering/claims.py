@@ -14,7 +14,7 @@ import re
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from statementqa.figures import Figure, figures
+from statementqa.figures import Figure, figures, spelled_value
 from statementqa.textutil import normalize_word, stem, words
 
 
@@ -54,10 +54,7 @@ def _value(f: Figure) -> float | None:
             if word in f.text.lower():
                 value *= factor
         return value
-    from statementqa.figures import NUMBER_WORDS, ORDINAL_WORDS
-
-    w = f.text.lower()
-    return float(NUMBER_WORDS.get(w) or ORDINAL_WORDS.get(w) or 0) or None
+    return spelled_value(f.text)
 
 
 def _noun_after(text: str, f: Figure) -> str | None:
