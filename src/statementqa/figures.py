@@ -33,10 +33,15 @@ NUMBER_WORDS = {
 }
 # textutil's ordinals up to "fiftieth", and "hundredth": the ones this reader has always taken as counts.
 ORDINAL_WORDS = {w: v for w, v in textutil.ORDINAL_WORDS.items() if v <= 50 or v == 100}
-_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|hundred)\b)?"
+
 
 def _alternatives(names: Iterable[str]) -> str:
+    """A regex alternation of ``names``, longest first (so "seventeen" is tried before "seven")."""
     return "(?:" + "|".join(sorted(names, key=len, reverse=True)) + ")"
+
+
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9, "trillion": 10**12}
+_SCALE = rf"(?:\s?{_alternatives(_SCALES)}\b)?"
 
 
 # A number spelled out in several words is one figure: "Two hundred and fifty million Americans" is not "fifty
@@ -48,15 +53,15 @@ _FIGURE = re.compile(
     r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"
     # (a hyphen after the digits is allowed before a word: "a 10-year break" like "a five-year pause"; not in "2021-22")
     r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w–/]|-(?![A-Za-z])|\.\d)" + _SCALE + r")"
-    r"|(?P<word>\b(?:" + _SPELLED + "|" + "|".join(sorted([*NUMBER_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
-    + r")\b" + _SCALE + r")",  # "two million Americans": the scale is part of the figure
+    # "two million Americans": the scale is part of the figure
+    r"|(?P<word>\b(?:" + _SPELLED + "|" + _alternatives([*NUMBER_WORDS, *ORDINAL_WORDS]) + r")\b" + _SCALE + r")",
     re.I,
 )
 # "$8 to $10 billion", "3 to 4 million": a range whose first end borrows the second's scale is one figure — "$8" alone
 # is not what the statement says.
 _RANGE_REST = re.compile(r"\s?(?:to|-|–)\s?(?:US)?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:million|billion|trillion)\b",
                          re.I)
-_HAS_SCALE = re.compile(r"(?:million|billion|trillion|thousand|hundred)$", re.I)
+_HAS_SCALE = re.compile(rf"{_alternatives(_SCALES)}$", re.I)
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
 _MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
 TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)", re.I)
@@ -138,9 +143,6 @@ def figures(text: str) -> list[Figure]:
     return out
 
 
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9, "trillion": 10**12}
-
-
 def spelled_value(text: str) -> float | None:
     """The value of a figure spelled out in words ("Two hundred and fifty million" → 250,000,000, "twenty-five"
     → 25, "third" → 3); None when a word is not a number word ("dozens" → 24 counts, as NUMBER_WORDS says)."""
@@ -149,12 +151,10 @@ def spelled_value(text: str) -> float | None:
     if not tokens:
         return None
     for t in tokens:
-        if t in _SCALES and (current or total or t != "hundred"):
-            factor = _SCALES[t]
-            if factor == 100:
-                current = (current or 1) * 100
-            else:
-                total, current = total + (current or 1) * factor, 0
+        if t == "hundred":  # "two hundred", or "hundred" alone
+            current = (current or 1) * 100
+        elif t in _SCALES:  # "… million": what came before is that many millions
+            total, current = total + (current or 1) * _SCALES[t], 0
         elif t in NUMBER_WORDS:
             current += NUMBER_WORDS[t]
         elif t in ORDINAL_WORDS:
