@@ -14,6 +14,7 @@ from statementqa.answering.candidates import (
     title_speaker,
 )
 from statementqa.answering.kinds import classify
+from statementqa.question import parse_question
 
 TRANSCRIPT = (
     "Secretary Antony J. Blinken and Foreign Minister Park Jin at a Joint Press Availability. "
@@ -149,3 +150,37 @@ def test_a_name_runs_on_through_its_lowercase_particles(sentence: str, name: str
     people = [sentence[s:e] for s, e, label in entities(sentence) if label == "PERSON"]
     assert name in people
     assert not any(p != name and p in name for p in people)  # "Leyen" is not a second entity of its own
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Biden joined a virtual summit hosted by Presidents Klaus Iohannis of Romania and Andrzej Duda of Poland.",
+     "Klaus Iohannis"),  # spaCy: ORG "Presidents Klaus Iohannis"
+])
+def test_a_name_after_a_title_the_model_reads_as_an_organization_is_a_person(sentence: str, name: str) -> None:
+    found = [(sentence[s:e], label) for s, e, label in entities(sentence)]
+    assert (name, "PERSON") in found, found
+    assert not any(t.startswith("Presidents") for t, _ in found), found
+
+
+def test_an_organization_led_by_a_title_word_stays_an_organization() -> None:
+    sentence = "Secretary Blinken met with the Foreign Ministry and the Prime Minister’s Office."
+    found = [(sentence[s:e], label) for s, e, label in entities(sentence)]
+    assert not any(label == "PERSON" and "Ministry" in t for t, label in found), found
+
+
+@pytest.mark.parametrize(("question", "sentence", "name"), [
+    ("In which Doha district is the new U.S. Embassy being built?",
+     "Located in a new diplomatic zone in Doha’s Wadi al Banat district, the embassy will open in 2025.",
+     "Wadi al Banat"),  # the model tags nothing; the possessive city is not part of the name
+    ("Which county did the storm hit hardest?", "The storm hit Lee County hardest, officials said.", "Lee County"),
+])
+def test_a_name_the_question_s_head_noun_follows_is_a_candidate(question: str, sentence: str, name: str) -> None:
+    focus = parse_question(question).focus
+    found = [c.text for c in candidates(classify(question), question, (), sentence, 0, len(sentence), focus=focus)]
+    assert name in found, found
+
+
+def test_a_sentence_opening_with_the_head_noun_names_nothing() -> None:
+    question, sentence = "Which district was closed?", "The district was closed on Monday."
+    focus = parse_question(question).focus
+    assert candidates(classify(question), question, (), sentence, 0, len(sentence), focus=focus) == []

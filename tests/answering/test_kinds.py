@@ -38,6 +38,8 @@ CASES = [
     ("On what date did the pause end?", K.DATE),
     ("In which city was the launch of the Minerals Security Partnership announced?", K.PLACE),
     ("Where did Sullivan meet Yang Jiechi in March 2022?", K.PLACE),
+    ("In which Doha district is the new U.S. Embassy in Qatar being built?", K.PLACE),  # a district is a place
+    ("Which county did Hurricane Ian hit hardest?", K.PLACE),
     ("Which South African drugmaker did the DFC-led package support?", K.ORG),
     ("Which two countries joined the United States in the ICE Pact?", K.PLACE),
     ("In which two cities did Emhoff stop?", K.PLACE),

@@ -191,7 +191,7 @@ def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: 
     often a report's date is the answer, and the lead says it is the statement's date, not the sentence's. A
     question that asks for a statement by its date ("first announced", "final statement") is answered by the
     statement's date itself (``name`` "issued")."""
-    spans = candidates(rule, q.text, q.counted, text, start, end, title)
+    spans = candidates(rule, q.text, q.counted, text, start, end, title, q.focus)
     if rule.kind != QuestionKind.DATE or not iso:
         return spans
     if q.order is not None:  # "When did Sanders put out her final statement …?": the statement's date answers
@@ -234,11 +234,13 @@ def _span_features(span: Span | None, start: int, sentence: str, q_terms: set[st
 def _lead_features(rule: KindRule, q: Question, span: Span | None) -> dict[str, float]:
     """Is the span of the asked type (``kinds.lead_fits``), and how much of it the question already says: "Antony
     J. Blinken" does not answer "Which Czech head of state did Antony Blinken meet?", "Ukraine" not "In which
-    country were the US-Ukraine talks hosted?" (a span that is *all* question words was never a candidate)."""
+    country were the US-Ukraine talks hosted?" (a span that is *all* question words was never a candidate). The
+    noun the question names the asked thing by is not counted ("the OECD Inclusive Framework" answers "What tax
+    framework …?"); its modifiers are ("the African Union" does not answer "Which South African drugmaker …?")."""
     if span is None:
         return {"c_fit": lead_fits(rule, q.text, None, "", False), "c_in_question": 0.0}
     own = [t for t in terms(span.text) if len(t) > 1]
-    asked = set(q.terms)
+    asked = set(q.terms) - set(terms(q.focus[-1] if q.focus else ""))
     return {"c_fit": lead_fits(rule, q.text, span.label, span.text, span.counts_noun),
             "c_in_question": (sum(t in asked for t in own) / len(own)) if own else 0.0}
 

@@ -60,7 +60,7 @@ _ORG_NOUN = (r"(?:company|companies|organi[sz]ation|agency|agencies|firm|group|b
              r"(?:store|chain|retailer|brand|automaker|carmaker|insurer|pharmacy|outlet|newspaper|broadcaster|"
              r"publisher|startup|school|college)s?)")
 _PLACE_NOUN = (r"(?:city|cities|country|countries|place|town|region|state|province|capital|island|venue|site|location|"
-               r"nation)s?")
+               r"nation|district|neighbou?rhood|county|village|airport|port|stadium|prison)s?")
 # "which two countries", "what three new amounts": a count (or "other"/"new") between the question word and noun.
 _HOW_MANY_ITEMS = (r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+|other|new|separate|different)\s+)"
                    r"{0,2}")
@@ -108,10 +108,10 @@ RULES: tuple[KindRule, ...] = (
     KindRule(QuestionKind.PLACE,
              _rx(rf"\bwhere\b|\b(?:in|at|to|from)\s+(?:which|what)\s+{_HOW_MANY_ITEMS}{_PLACE_NOUN}\b"
                  rf"|\b(?:which|what)\s+{_HOW_MANY_ITEMS}{_PLACE_NOUN}\b"),
-             frozenset({"GPE", "LOC", "FAC"})),
+             frozenset({"GPE", "LOC", "FAC", "NAMED"})),
     KindRule(QuestionKind.ORG,
              _rx(rf"\b(?:which|what)\s+(?:\S+\s+){{0,2}}{_ORG_NOUN}\b"),
-             frozenset({"ORG"})),
+             frozenset({"ORG", "NAMED"})),
     KindRule(QuestionKind.PERSON,
              _rx(rf"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)\s+(?:\S+\s+){{0,2}}{_PERSON_NOUN}s?\b|"
                  r"\bname of the\b|\bsigner\b|\bnamed\b|\bnominated\b|\bappointed\b"
@@ -119,7 +119,7 @@ RULES: tuple[KindRule, ...] = (
                  r"|^(?!.*\b(?:what|which|when|where|how)\b).*\b(?:head|leader|chair|chief)\s+of\b"),
              frozenset({"PERSON"})),
     KindRule(QuestionKind.ENTITY, _rx(r"\bwhich\b|\bwhat (?!did|does|do|was|were|is|are|has|have)\w+\b"),
-             frozenset({"ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "NORP", "GPE", "FAC", "PERSON"})),
+             frozenset({"ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "NORP", "GPE", "FAC", "PERSON", "NAMED"})),
     KindRule(QuestionKind.STATEMENT, _rx(r".")),
 )
 BY_KIND = {r.kind: r for r in RULES}
