@@ -33,7 +33,8 @@ class Span:
     of a one-person statement — then the span is the sentence and ``text`` the name from the title),
     STATEMENT_DATE (the day the sentence dates itself to by its statement's date: "today", "yesterday"; ``name``
     holds that word) or REPORT_DATE (the date of the statement whose dateless
-    sentence reports the event: "Lipavský and Blinken signed a Memorandum … at the end of their meeting")."""
+    sentence reports the event: "Lipavský and Blinken signed a Memorandum … at the end of their meeting"), or NAMED
+    (a capitalized name the question's head noun follows, which the model left untagged: ``named_by_head``)."""
 
     start: int
     end: int
@@ -78,15 +79,14 @@ def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
             if m and not any(w in _NOT_NAME for w in m.group().split()) and (nxt not in starts or particle):
                 end += m.end()  # not into the next entity ("Steve Miran" | "Hudson Institute") unless mid-name
                 absorbed = nxt
-        if e.label_ != "PERSON" and e.label_ in _NAMED_LABELS:
-            start, end, label = _titled_person(sentence, start, end) or (start, end, e.label_)
-            out.append((start, end, label))
-            continue
-        out.append((start, end, e.label_))
+        label = e.label_
+        if label in _NOT_PERSON_LABELS:  # "Presidents Klaus Iohannis" (ORG) → "Klaus Iohannis" (PERSON)
+            start, end, label = _titled_person(sentence, start, end) or (start, end, label)
+        out.append((start, end, label))
     return tuple(out)
 
 
-_NAMED_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LOC"})
+_NOT_PERSON_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LOC"})
 
 
 def _titled_person(sentence: str, start: int, end: int) -> tuple[int, int, str] | None:
