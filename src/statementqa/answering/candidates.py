@@ -345,16 +345,19 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+$")
 _MISTAGGED_PLACE = re.compile(r"[A-Z][a-z\u00C0-\u017F]+(?:[ -][A-Z][a-z\u00C0-\u017F]+)?")  # "Bodø", not "NATO"
 
 
+_TOKEN = re.compile(r"[\w’'\-\u00C0-\u017F]+")
+
+
 def named_by_head(sentence: str, head: str) -> list[tuple[int, int]]:
     """The names the question's head noun follows in the sentence ("In which Doha district …?" — "Doha’s *Wadi al
     Banat* district"; "Which hotel …?" — "the *Amarula Hotel*"): capitalized words (through name particles) right
     before the noun, the noun kept when it is capitalized as part of the name. Why: the small model tags no entity
     in many such names, and the noun says what they are."""
     out: list[tuple[int, int]] = []
+    tokens = list(_TOKEN.finditer(sentence))  # once per sentence, not once per mention of the noun
     for m in re.finditer(rf"\b{re.escape(head)}s?\b", sentence, re.I):
-        tokens = list(re.finditer(r"[\w’'\-\u00C0-\u017F]+", sentence[:m.start()]))
         name: list[re.Match[str]] = []
-        for t in reversed(tokens):
+        for t in reversed([t for t in tokens if t.end() <= m.start()]):
             word = t.group()
             if sentence[t.end():(name[0].start() if name else m.start())].strip():
                 break  # punctuation between the words: not one name
