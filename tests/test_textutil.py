@@ -14,6 +14,7 @@ import pytest
 from statementqa.textutil import (
     MONTH_NAME,
     acronym_terms,
+    compound_terms,
     event_terms,
     fold_accents,
     fold_for_matching,
@@ -67,6 +68,22 @@ def test_a_text_holds_the_asked_acronym_when_it_spells_it_out(question: str, tex
     asked = set(acr)
     assert bool(asked & present(text, acr)) == holds
     assert set(terms(text)) <= present(text, acr)  # the text's own terms are always there
+
+
+@pytest.mark.parametrize(("question", "text", "holds"), [
+    # the hyphenated form is in no statement; its parts are
+    ("us-turkmenistan ABCs - started what yr?", "United States-Turkmenistan Annual Bilateral Consultations", True),
+    ("us-turkmenistan ABCs - started what yr?", "U.S.-Turkmenistan Annual Bilateral Consultations", True),
+    ("biden-erdogan call: what date?", "President Biden spoke with President Erdoğan", True),
+    ("biden-erdogan call: what date?", "President Biden spoke with President Macron", False),  # one part only
+    ("What did the US-China joint statement say?", "the US-China joint statement", True),  # the whole form
+    ("When was the cease-fire?", "the fire was put out at the cease of work", True),  # parts, anywhere
+    ("When was the ceasefire?", "a cease-fire", False),  # the question has no compound: terms only
+])
+def test_a_text_holds_the_asked_compound_when_it_has_its_parts(question: str, text: str, holds: bool) -> None:
+    compounds = compound_terms(question)
+    assert bool(set(compounds) & present(text, {}, compounds)) == holds
+    assert set(terms(text)) <= present(text, {}, compounds)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

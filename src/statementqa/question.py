@@ -20,8 +20,10 @@ from statementqa.textutil import (
     STOPWORDS,
     UNIT_WORDS,
     acronym_terms,
+    compound_terms,
     month_number,
     normalize_word,
+    present,
     query_acronyms,
     terms,
     words,
@@ -70,12 +72,17 @@ class Question:
     terms: tuple[str, ...]  # stemmed index terms, deduplicated, in order
     acronyms: tuple[str, ...]  # acronym-like tokens the user typed ("mou", "nato")
     acronym_terms: Mapping[str, str]  # their index terms → the acronym ("mous" → "mou"), for textutil.present
+    compound_terms: Mapping[str, tuple[str, ...]]  # hyphenated terms → their parts' terms, for textutil.present
     counted: tuple[str, ...]  # what a how-many question counts ("MoUs", "Ukrainian refugees")
     order: Order | None
     periods: tuple[Period, ...]
     quotes: tuple[str, ...] = ()  # the words the question quotes ("Who said 'leadership is partnership'?")
     items: int = 1  # how many things it asks for ("Which two countries joined …?" → 2)
     focus: tuple[str, ...] = ()  # words of the thing it asks for by name ("What was the vote tally …?" → vote, tally)
+
+    def found_in(self, text: str) -> set[str]:
+        """The terms of ``text``, with the question's acronyms and compounds read as ``text`` writes them."""
+        return present(text, self.acronym_terms, self.compound_terms)
 
     @property
     def is_count(self) -> bool:
@@ -320,6 +327,7 @@ def parse_question(text: str) -> Question:
         terms=tuple(dict.fromkeys(terms(text))),
         acronyms=tuple(query_acronyms(text)),
         acronym_terms=MappingProxyType(acronym_terms(text)),
+        compound_terms=MappingProxyType(compound_terms(text)),
         counted=counted_words(text),
         order=temporal_order(text),
         periods=periods_in(text),

@@ -23,7 +23,7 @@ import numpy as np
 
 from statementqa.figures import counting
 from statementqa.question import Order, Question
-from statementqa.textutil import DASHES, SINGLE_QUOTES, fold_for_matching, present, words
+from statementqa.textutil import DASHES, SINGLE_QUOTES, fold_for_matching, words
 
 STAGE1 = ("bm25_ctx", "bm25_title", "dense_chunk", "dense_title", "period_day", "period_month", "period_year",
           "period_miss", "issuer_match", "issuer_miss", "recency")
@@ -202,7 +202,7 @@ def stage2_features(q: Question, c: StatementCandidate, text: str, sims: np.ndar
     best = 0.0
     for i in order[:COVERAGE_SENTENCES]:  # the sentences most similar to the question: how much of it they hold
         s, e = spans[i]
-        found = present(text[s:e], q.acronym_terms)
+        found = q.found_in(text[s:e])
         best = max(best, sum(idf.get(t, 0.0) for t in q.terms if t in found) / total)
     f["sent_coverage"] = best
     f["quote_match"] = quote_match(q.quotes, text)

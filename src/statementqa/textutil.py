@@ -190,14 +190,38 @@ def acronym_terms(question: str) -> dict[str, str]:
     return out
 
 
-def present(text: str, acr: Mapping[str, str]) -> set[str]:
-    """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out.
+def compound_terms(question: str) -> dict[str, tuple[str, ...]]:
+    """The question's hyphenated compound terms → their parts' terms ("us-turkmenistan" → ("turkmenistan",),
+    "biden-erdogan" → ("biden", "erdogan")), for ``present``.
+
+    Why: ``terms`` keeps a compound whole for exact hits, but analysts hyphenate what statements write otherwise
+    ("US-Turkmenistan" for "U.S.-Turkmenistan" or "United States-Turkmenistan", "biden-erdogan" for "President
+    Biden met President Erdoğan"); the whole form is then in no statement, and as an unseen term it weighs most of
+    all, so every statement looked as if it lacked the word the question hinges on."""
+    out: dict[str, tuple[str, ...]] = {}
+    for raw in words(question):
+        w = normalize_word(raw)
+        parts = [p for p in re.split(r"[-']", w) if p]
+        if len(parts) < 2 or w in STOPWORDS:
+            continue
+        kept = tuple(stem(p) for p in parts if p not in STOPWORDS)
+        if kept:
+            out[stem(w)] = kept
+    return out
+
+
+def present(text: str, acr: Mapping[str, str],
+            compounds: Mapping[str, tuple[str, ...]] | None = None) -> set[str]:
+    """The terms of ``text``, plus each question acronym term whose acronym ``text`` spells out, plus each
+    question compound term (``compound_terms``) whose parts ``text`` all has.
 
     Why one definition: the ranker's sentence coverage and the reader's evidence must agree that "memorandum of
     understanding" holds the asked "MoUs"."""
     found = set(terms(text))
     spelled = {a for a in set(acr.values()) if spells_out(a, text)}  # "mou" once, not once per "mou"/"mous"
     found.update(t for t, a in acr.items() if a in spelled)
+    if compounds:
+        found.update(t for t, parts in compounds.items() if all(p in found for p in parts))
     return found
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from statementqa.answering.candidates import Span
-from statementqa.answering.evidence import Pair, lead_confidence
+from statementqa.answering.evidence import FEATURES, Pair, lead_confidence, part_features
 from statementqa.answering.extractive import leads
+from statementqa.answering.kinds import classify
+from statementqa.question import expand_shorthand, parse_question
 from statementqa.ranking import StatementCandidate
 
 DOC = StatementCandidate(doc_id="d", pos=0, source="s", date="2024-08-20", best_chunk=0)
@@ -41,3 +43,26 @@ def test_a_span_leads_only_when_of_the_asked_type_and_sure_enough() -> None:
     assert not leads(_pair(1.0, "Amman"), 0.4, 0.5)  # a guess among rivals: the quote alone
     assert not leads(_pair(1.0, "three-day", "DATE", fit=0.0), 1.0, 0.5)  # another type than asked
     assert not leads(_pair(1.0, None), 1.0, 0.0)  # a bare sentence has no span to lead with
+
+
+TURKMEN = ("Today, virtual United States-Turkmenistan Annual Bilateral Consultations (ABCs) concluded. "
+           "The ABCs began in 2009 so that our governments could discuss important policy issues.")
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    # "us-turkmenistan" is in no statement (they write "U.S.-" or "United States-Turkmenistan"): its parts are
+    ("us-turkmenistan ABCs - started what yr?", 0.0),
+    ("us-kazakhstan ABCs - started what yr?", 1.0),  # the other country: missing, as it should be
+])
+def test_a_hyphenated_question_word_is_found_where_the_statement_has_its_parts(question: str,
+                                                                                missing: float) -> None:
+    """The rare words a question hinges on count as missing only when the statement really lacks them."""
+    start = TURKMEN.index("The ABCs")
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2022-03-02", best_chunk=0,
+                            title="U.S.-Turkmenistan Annual Bilateral Consultations")
+    best = Pair(st, 1, start, len(TURKMEN), Span(start + 17, start + 21, "2009", "DATE"),
+                features=dict.fromkeys(FEATURES, 0.0), score=3.0)
+    q = parse_question(expand_shorthand(question))
+    idf = {t: (9.0 if "stan" in t else 1.0) for t in q.terms}  # the country words are the rare ones
+    got = part_features(q, classify(q.text), [best], lambda _: TURKMEN, idf, 10_000)
+    assert got["a_rare_missing_doc"] == pytest.approx(missing, abs=0.01)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +22,7 @@ from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits, names
 from statementqa.figures import ordinal_values
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
-from statementqa.textutil import event_terms, fold_accents, present, terms, words
+from statementqa.textutil import event_terms, fold_accents, terms, words
 
 FEATURES = (
     "s_dense", "s_dense_gap", "s_cov", "s_cov_ctx", "s_rare_missing", "s_stmt_rank", "s_stmt_gap", "s_period_year",
@@ -48,8 +48,8 @@ class Pair:
     score: float = 0.0
 
 
-def _coverage(q_terms: tuple[str, ...], text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:
-    return _share(q_terms, present(text, acr), idf)
+def _coverage(q: Question, text: str, idf: dict[str, float]) -> float:
+    return _share(q.terms, q.found_in(text), idf)
 
 
 def _share(q_terms: tuple[str, ...], found: set[str], idf: dict[str, float]) -> float:
@@ -111,7 +111,6 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
     if not top:
         return []
     q_terms = set(q.terms)
-    acr = q.acronym_terms
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     qwords = quoted_words(q) if rule.kind == QuestionKind.ATTRIBUTION else []
     lead_score = top[0].score
@@ -135,7 +134,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         first = len(pairs)
         asked = _asked_event(q, title) if rule.kind == QuestionKind.DATE else frozenset()
         for _, i, s, e, dense, cov, sentence, found in scored:
-            ctx = _coverage(q.terms, f"{title} {sentence}", idf, acr)
+            ctx = _coverage(q, f"{title} {sentence}", idf)
             if ctx == 0.0 and q.terms:
                 continue  # shares no word with the question, not even through its title (1 of 218 train answers)
             rare_missing = (sum(1 for t in rare if t not in found) / len(rare)) if rare else 0.0
@@ -166,7 +165,7 @@ def _best_sentences(q: Question, text: str, sents: list[tuple[int, int, float]],
     scored = []
     for i, (s, e, dense) in enumerate(sents):
         sentence = text[s:e]
-        found = present(sentence, q.acronym_terms)  # once per sentence: coverage and the rare words read it
+        found = q.found_in(sentence)  # once per sentence: coverage and the rare words read it
         cov = _share(q.terms, found, idf)
         scored.append((dense + cov, i, s, e, dense, cov, sentence, found))
     scored.sort(key=lambda t: -t[0])
@@ -196,7 +195,7 @@ def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: 
         return spans
     if q.order is not None:  # "When did Sanders put out her final statement …?": the statement's date answers
         return [*spans, Span(start, end, iso[:10], "REPORT_DATE", name="issued")]
-    if not asked <= present(text[start:end], q.acronym_terms) | event_terms(text[start:end]):
+    if not asked <= q.found_in(text[start:end]) | event_terms(text[start:end]):
         return spans  # the sentence does not report the asked event (``_asked_event``)
     day = relative_date(text[start:end], iso)
     if day is not None:
@@ -215,7 +214,7 @@ def _asked_event(q: Question, title: str) -> frozenset[str]:
     statement's date (or the day its "today" names) date the event: "The exercise tested new radar systems" does
     not date "When did the exercise begin?", nor "welcomes the announcement today to begin negotiating" the
     signing of the agreement; "Lipavský and Blinken signed a Memorandum …" does date "When was that signed?"."""
-    topic = present(title, q.acronym_terms) | event_terms(title)
+    topic = q.found_in(title) | event_terms(title)
     return frozenset(event_terms(q.text) - topic - _DATE_TERMS)
 
 
@@ -340,8 +339,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         return dict.fromkeys(PART_FEATURES, 0.0) | {"a_best": -10.0, "a_none_best": 1.0, "a_pool": pool}
     best = ranked[0]
     text = get_text(best.statement.doc_id) or ""
-    acr = q.acronym_terms
-    doc_terms = present(f"{best.statement.title}\n{text}", acr)
+    doc_terms = q.found_in(f"{best.statement.title}\n{text}")
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     figs = [m.group().lower().rstrip(".,") for m in _QUESTION_FIGURE.finditer(q.text)
             if not _YEARISH.match(m.group())]
@@ -366,20 +364,20 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_counts": float(any(p.features["c_counts"] > 0 for p in top)) if rule.kind == QuestionKind.COUNT else 1.0,
         "a_none_best": float(best.span is None and expects_span),
         "a_period_miss": best.features["s_period_miss"],
-        "a_beyond_title": _beyond_title(q, best, text, idf, acr),
+        "a_beyond_title": _beyond_title(q, best, text, idf),
         "a_best_of_top": float(sum(p.score >= strength - 1.0 for p in ranked[:10])),
         "a_lead_fit": lead_fits(rule, q.text, best.span.label if best.span else None,
                                 best.span.text if best.span else "", bool(best.span and best.span.counts_noun)),
         "a_ordinal_clash": _ordinal_clash(q, best, text),
         "a_pool": pool,
-        "a_focus": _focus(q, best, text, idf, acr),
+        "a_focus": _focus(q, best, text, idf),
     }
 
 
 FOCUS_WINDOW = 150  # characters before the sentence that still count as its neighbourhood (the sentence before)
 
 
-def _focus(q: Question, best: Pair, text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:
+def _focus(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
     """IDF-weighted share of the terms of what the question asks for by name (``Question.focus``: "vote tally",
     "principal investigator", "estimated cost") found in the answer sentence or just before it; 1.0 when the
     question names no such thing, or only the answer's type ("which country": a place answers it). "What is the
@@ -388,7 +386,7 @@ def _focus(q: Question, best: Pair, text: str, idf: dict[str, float], acr: Mappi
     if not q.focus or names_type(q.focus[-1]):
         return 1.0  # nothing named, or a thing of the answer's type ("which Florida mayor"): the span answers it
     asked = tuple(dict.fromkeys(terms(" ".join(q.focus))))
-    return _share(asked, present(text[max(0, best.start - FOCUS_WINDOW) : best.end], acr), idf)
+    return _share(asked, q.found_in(text[max(0, best.start - FOCUS_WINDOW) : best.end]), idf)
 
 
 def _ordinal_clash(q: Question, best: Pair, text: str) -> float:
@@ -401,14 +399,14 @@ def _ordinal_clash(q: Question, best: Pair, text: str) -> float:
     return float(bool(named) and not asked & named)
 
 
-def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float], acr: Mapping[str, str]) -> float:
+def _beyond_title(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
     """How much of what the question asks *beyond its topic* the answer sentence holds: the IDF-weighted share of
     the question's terms that the statement's title does not have ("passengers" in "How many passengers were on
     the first flight from Sana'a?") found in the sentence. A near miss covers the topic, not the asked thing."""
-    title = present(best.statement.title, acr)
+    title = q.found_in(best.statement.title)
     asked = [t for t in q.terms if t not in title]
     if not asked:
         return 1.0
-    found = present(text[best.start : best.end], acr)
+    found = q.found_in(text[best.start : best.end])
     total = sum(idf.get(t, 0.0) for t in asked) or 1.0
     return sum(idf.get(t, 0.0) for t in asked if t in found) / total
