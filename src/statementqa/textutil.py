@@ -160,12 +160,19 @@ def spells_out(acronym: str, text: str) -> bool:
 
     "mou" is spelled out by "memorandum of understanding", "fmf" by "Foreign Military Financing".
     """
+    if not any(c.isalpha() for c in acronym):
+        return False
+    return bool(re.search(rf"\b{re.escape(acronym)}s?\b", text, re.I)) or bool(spelling_words(acronym, words(text)))
+
+
+def spelling_words(acronym: str, ws: list[str]) -> range:
+    """The indices of the first run of ``ws`` whose initials spell ``acronym`` (linking words inside the run
+    skipped: "Memorandum of Understanding"); an empty range when none does. Why the indices: a span that is the
+    question's "UN" spelled out ("United Nations Security Council" for "Which UN Security Council resolution …?")
+    repeats the question as surely as one that uses its words."""
     letters = [c.lower() for c in acronym if c.isalpha()]
     if not letters:
-        return False
-    if re.search(rf"\b{re.escape(acronym)}s?\b", text, re.I):
-        return True
-    ws = words(text)
+        return range(0)
     for i in range(len(ws)):
         j, k = i, 0
         while j < len(ws) and k < len(letters):
@@ -176,8 +183,8 @@ def spells_out(acronym: str, text: str) -> bool:
                 break
             j += 1
         if k == len(letters):
-            return True
-    return False
+            return range(i, j)
+    return range(0)
 
 
 def acronym_terms(question: str) -> dict[str, str]:

@@ -183,6 +183,13 @@ def test_a_name_the_question_s_head_noun_follows_is_a_candidate(question: str, s
     assert name in found, found
 
 
+def test_the_question_s_acronym_spelled_out_is_not_a_candidate() -> None:
+    question = "Which UN agency did the envoy praise?"
+    sentence = "The envoy praised the United Nations and the World Food Programme for their work."
+    found = [c.text for c in candidates(classify(question), question, (), sentence, 0, len(sentence))]
+    assert not any("United Nations" in f for f in found) and any("World Food Programme" in f for f in found), found
+
+
 def test_a_sentence_opening_with_the_head_noun_names_nothing() -> None:
     question, sentence = "Which district was closed?", "The district was closed on Monday."
     focus = parse_question(question).focus

@@ -20,7 +20,7 @@ from statementqa.answering.kinds import KindRule, QuestionKind
 from statementqa.figures import TIME_UNIT, counting, figures
 from statementqa.figures import Kind as FigureKind
 from statementqa.sentences import SPEAKER_LABEL
-from statementqa.textutil import MONTH_NAME, fold_accents, normalize_word, words
+from statementqa.textutil import MONTH_NAME, fold_accents, normalize_word, query_acronyms, spelling_words, words
 
 _NOT_NAME = frozenset("""The A An And Or But To In On At For Of With By From As That This These Those He She It They We
     I You His Her Their Our Its Minister President Secretary Ambassador""".split())
@@ -298,13 +298,19 @@ _DATE_WORDS = re.compile(
 )
 
 
+_ARTICLES = frozenset({"the", "a", "an"})  # "the United Nations" repeats "UN" as much as "United Nations" does
+
+
 def _in_question(text: str, question: str) -> bool:
     """Is the span only words of the question? A capitalized word counts as asked when the question has it with
     another ending ("Afghanistan" for "Which Afghan province …?", "Greenland" for "Greenlandic"): the place a
-    demonym names is the question's, not its answer."""
+    demonym names is the question's, not its answer. So do the words that spell out one of the question's
+    acronyms ("United Nations" for "UN")."""
     asked = {normalize_word(w) for w in words(question)}
     capitalized = {w.lower() for w in words(question) if w[:1].isupper() and len(w) >= 4}
-    parts = [normalize_word(w) for w in words(text)]
+    ws = words(text)
+    parts = [normalize_word(w) for w in ws]
+    spelled = {i for a in query_acronyms(question) for i in spelling_words(a, ws)}
 
     def is_asked(word: str, norm: str) -> bool:
         low = word.lower()
@@ -312,7 +318,8 @@ def _in_question(text: str, question: str) -> bool:
             len(low) >= 4 and (low.startswith(x) or x.startswith(low)) and abs(len(low) - len(x)) <= 5
             for x in capitalized))
 
-    return bool(parts) and all(is_asked(w, n) for w, n in zip(words(text), parts, strict=True))
+    content = [(i, w, n) for i, (w, n) in enumerate(zip(ws, parts, strict=True)) if n not in _ARTICLES]
+    return bool(content) and all(i in spelled or is_asked(w, n) for i, w, n in content)
 
 
 def _named_in_question(name: str, question: str) -> bool:
