@@ -91,6 +91,14 @@ def test_analyst_shorthand_is_spelled_out(typed: str, read: str) -> None:
     ("On what dates in 2022 did the group meet?", ()),
     ("How many MoUs has the US signed?", ()),  # the counted noun says it
     ("When did the ministry open its embassy?", ()),
+    # the asked thing as the subject: its verb or a comma ends it, not an auxiliary
+    ("Which UN Security Council resolution endorsed the plan?", ("UN", "Security", "Council", "resolution")),
+    ("Which official, briefing from Jakarta, said it?", ("official",)),
+    ("Which foreign guests made the first State Visit?", ("foreign", "guests")),
+    ("Which two presidents hosted the May 2021 summit?", ("presidents",)),  # "May" the month, not the verb
+    ("Which former U.S. president did Blinken call?", ("former", "president")),
+    ("What was the vote tally when the Board approved the fund?", ("vote", "tally")),
+    ("iraq-krg oil export deal apr 2023 - via which pipeline?", ("pipeline",)),  # shorthand: it ends the question
 ])
 def test_what_a_question_asks_for_by_name(text: str, focus: tuple[str, ...]) -> None:
     assert focus_words(text) == focus

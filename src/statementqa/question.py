@@ -278,14 +278,26 @@ def expand_shorthand(text: str) -> str:
     return _PLUS.sub(" and ", _SHORTHAND.sub(spell, text))
 
 
-_AUX_WORDS = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|could|can|should|may|might)"
+# "may" only in lower case: "May" is the month ("Which two presidents hosted the May 2021 summit …?")
+_AUX_WORDS = r"(?:did|does|do|is|was|were|are|has|have|had|will|would|could|can|should|(?-i:may)|might)"
 _FOCUS_AFTER_WH = re.compile(  # "Which city did …", "What acquisition ceiling does …"
-    rf"\b(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'-]+)"
+    rf"\b(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'.-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'.-]+)"
     rf"\s+{_AUX_WORDS}\b", re.I)
 _FOCUS_AFTER_BE = re.compile(  # "What was the Senate vote tally on …", "Who is the principal investigator leading …"
     r"\b(?:what|who|which)\s+(?:is|was|are|were)\s+(?:the|a|an)\s+(?P<f>(?:[\w’'-]+\s+){0,3}?[\w’'-]+)"
-    r"(?=\s+(?:of|for|on|in|at|to|by|from|that|who|which|whose|under|behind|leading|named|given|set|\w+ing)\b|\s*\?|$)",
+    r"(?=\s+(?:of|for|on|in|at|to|by|from|that|who|which|whose|under|behind|leading|named|given|set|when|where|as|after|before|during|\w+ing)\b|\s*\?|$)",
     re.I)
+# "Which UN Security Council resolution endorsed …", "Which official opened …", "Which U.S. official, briefing …":
+# the asked thing is the subject, so no auxiliary ends it — its verb (a past form, or a common irregular one) or a
+# comma does.
+_IRREGULAR_PAST = r"(?:made|led|said|won|met|took|gave|sent|became|brought|held|told|wrote|spoke|went|came|ran|" \
+    r"left|paid|sold|bought|built|began|chose|drew|flew|got|grew|hit|kept|knew|lost|put|rose|saw|set|shot|stood|" \
+    r"struck|swore|taught|threw|hosts?|leads?|says?|anchors?|represents?|oversees?|runs?)"
+_FOCUS_SUBJECT = re.compile(
+    rf"^\W*(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'.-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'.-]+?)"
+    rf"(?:,|\s+(?=(?:[a-z]\w+ed|{_IRREGULAR_PAST})\b))", re.I)
+_FOCUS_AT_END = re.compile(  # analyst shorthand: "iraq-krg oil export deal apr 2023 - via which pipeline?"
+    r"\b(?:which|what)\s+(?P<f>(?:[\w’'.-]+\s+){0,3}?[\w’'.-]+)\s*\?\s*$", re.I)
 
 
 # Words that name only the answer's type ("on what date", "what amount", "which year"): the typed span answers
@@ -304,7 +316,8 @@ def focus_words(text: str) -> tuple[str, ...]:
 
     Why: a near miss answers from a sentence about the question's topic that never names the asked attribute;
     whether the answer's neighbourhood names it is evidence the reader's answerability model weighs."""
-    m = _FOCUS_AFTER_BE.search(text) or _FOCUS_AFTER_WH.search(text)
+    m = (_FOCUS_AFTER_BE.search(text) or _FOCUS_AFTER_WH.search(text) or _FOCUS_SUBJECT.search(text)
+         or _FOCUS_AT_END.search(text))
     if m is None:
         return ()
     phrase = _KIND_OF.sub("", m.group("f"))  # "what kind of facility" asks for a facility
