@@ -176,6 +176,10 @@ def test_an_organization_led_by_a_title_word_stays_an_organization(sentence: str
      "Located in a new diplomatic zone in Doha’s Wadi al Banat district, the embassy will open in 2025.",
      "Wadi al Banat"),  # the model tags nothing; the possessive city is not part of the name
     ("Which county did the storm hit hardest?", "The storm hit Lee County hardest, officials said.", "Lee County"),
+    # the number after a capitalized head noun names it; the question's "UN" spelled out repeats the question
+    ("Which UN Security Council resolution endorsed the plan?",
+     "This aligns with United Nations Security Council Resolution 2803 (2025), which endorsed the plan.",
+     "Resolution 2803"),
 ])
 def test_a_name_the_question_s_head_noun_follows_is_a_candidate(question: str, sentence: str, name: str) -> None:
     focus = parse_question(question).focus

@@ -353,16 +353,21 @@ _MISTAGGED_PLACE = re.compile(r"[A-Z][a-z\u00C0-\u017F]+(?:[ -][A-Z][a-z\u00C0-\
 
 
 _TOKEN = re.compile(r"[\w’'\-\u00C0-\u017F]+")
+_DESIGNATION = re.compile(r"\s+(?:No\.\s*)?\d[\d,]*(?:/\d+)?\b")
 
 
 def named_by_head(sentence: str, head: str) -> list[tuple[int, int]]:
     """The names the question's head noun follows in the sentence ("In which Doha district …?" — "Doha’s *Wadi al
     Banat* district"; "Which hotel …?" — "the *Amarula Hotel*"): capitalized words (through name particles) right
-    before the noun, the noun kept when it is capitalized as part of the name. Why: the small model tags no entity
+    before the noun, the noun kept when it is capitalized as part of the name; or the number a capitalized noun
+    is followed by ("Which resolution …?" — "*Resolution 2803*"). Why: the small model tags no entity
     in many such names, and the noun says what they are."""
     out: list[tuple[int, int]] = []
     tokens = list(_TOKEN.finditer(sentence))  # once per sentence, not once per mention of the noun
     for m in re.finditer(rf"\b{re.escape(head)}s?\b", sentence, re.I):
+        number = _DESIGNATION.match(sentence, m.end())
+        if number is not None and m.group()[:1].isupper():
+            out.append((m.start(), number.end()))  # "Resolution 2803", "Executive Order 14028": the number names it
         name: list[re.Match[str]] = []
         for t in reversed([t for t in tokens if t.end() <= m.start()]):
             word = t.group()
