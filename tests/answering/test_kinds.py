@@ -78,8 +78,11 @@ def test_question_kind(question: str, kind: K) -> None:
      "his immediate focus?", 2),
     ("How many facilities had OBO completed by June 2021, and how many by May 2022?", 2),
     ("When did Horne put out her last statement, and whose travel did it announce?", 2),
+    ("When did the White House announce the nomination, and to which court?", 2),  # a preposition leads the part
+    ("How many jets did Finland agree to buy, and at what price?", 2),
     ("How many MoUs has the US signed?", 1),
     ("Which two countries joined the pact and signed it?", 1),
+    ("Which two countries joined the pact and signed it in Tallinn?", 1),
 ])
 def test_parts_of_a_question(question: str, parts: int) -> None:
     assert len(split_parts(question)) == parts

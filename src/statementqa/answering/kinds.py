@@ -188,7 +188,8 @@ def classify(text: str) -> KindRule:
 
 
 _PART_SPLIT = re.compile(
-    r"(?:,\s*|\s+)and\s+(?=(?:how|what|when|where|who|whom|which|whose|by how|in which|on what|for what)\b)"
+    r"(?:,\s*|\s+)and\s+(?=(?:(?:by|in|on|for|to|at|from|with|under|into|through)\s+)?"
+    r"(?:how|what|when|where|who|whom|which|whose)\b)"
     r"|;\s+(?=\w)|\?\s+(?=(?:and\s+)?(?:how|what|when|where|who|whom|which|whose)\b)",
     re.I,
 )
