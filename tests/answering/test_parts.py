@@ -41,6 +41,11 @@ PART_CASES = [
     ("How many ferries did the ministry buy in 2024, and how many of them run on batteries?",
      ["How many ferries did the ministry buy in 2024", "how many of them run on batteries"],
      [(Period(2024),), (Period(2024),)]),
+    # A clause that ends the last part scopes every part: the first is read with its date too.
+    ("How many ferries did the ministry buy, and at what price, when the minister opened the port in May 2024?",
+     ["How many ferries did the ministry buy, when the minister opened the port in May 2024",
+      "at what price, when the minister opened the port in May 2024"],
+     [(Period(2024, 5, 5),), (Period(2024, 5, 5),)]),
     ("How many ferries does the ministry operate?", ["How many ferries does the ministry operate?"], [()]),
 ]
 

@@ -115,6 +115,7 @@ def question_parts(question: str) -> list[Part]:
         if pair is None:
             return [Part(texts[0], parse_question(question))]
         return [Part(t, parse_question(t)) for t in pair]
+    texts = shared_scope(texts)
     out: list[Part] = []
     standalone: list[str] = []  # each part resolved, without inherited years (the searched words)
     for i, own in enumerate(texts):
@@ -126,6 +127,24 @@ def question_parts(question: str) -> list[Part]:
         out.append(Part(text, replace(query, periods=periods_in(text) or query.periods)))
         standalone.append(resolved or own)
     return out
+
+
+# "…, and at what price, when Biden welcomed its choice in December 2021?": a clause after the last part's own
+# words that scopes the whole question (a time, a source), not only that part.
+_TRAILING_SCOPE = re.compile(
+    r",\s+((?:when|while|after|before|during|following|according to|as of|per|under|in|at|on)\b[^,]+)$", re.I)
+
+
+def shared_scope(texts: list[str]) -> list[str]:
+    """The parts, each earlier part given the scope clause that ends the last one ("How many F-35s did Finland
+    agree to buy" + ", when Biden welcomed its choice … in December 2021"). Why: read without it, the first part
+    has lost the date that says which statement answers it, and a neighbouring statement's figure looks like the
+    answer."""
+    m = _TRAILING_SCOPE.search(texts[-1])
+    if m is None or len(texts) < 2 or not texts[-1][: m.start()].strip():
+        return texts
+    clause = m.group(1)
+    return [t if clause in t else f"{t}, {clause}" for t in texts[:-1]] + [texts[-1]]
 
 
 def inherit_year(part: str, others: list[str]) -> str:
