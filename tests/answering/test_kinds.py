@@ -80,6 +80,8 @@ def test_question_kind(question: str, kind: K) -> None:
     ("When did Horne put out her last statement, and whose travel did it announce?", 2),
     ("When did the White House announce the nomination, and to which court?", 2),  # a preposition leads the part
     ("How many jets did Finland agree to buy, and at what price?", 2),
+    ("When was the agreement signed, and where?", 2),  # a bare question word is a part
+    ("Where and when?", 1),
     ("How many MoUs has the US signed?", 1),
     ("Which two countries joined the pact and signed it?", 1),
     ("Which two countries joined the pact and signed it in Tallinn?", 1),

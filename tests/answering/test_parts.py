@@ -41,6 +41,10 @@ PART_CASES = [
     ("How many ferries did the ministry buy in 2024, and how many of them run on batteries?",
      ["How many ferries did the ministry buy in 2024", "how many of them run on batteries"],
      [(Period(2024),), (Period(2024),)]),
+    # A bare question word asks the first part again.
+    ("When was the fisheries agreement signed in 2018, and where?",
+     ["When was the fisheries agreement signed in 2018", "where was the fisheries agreement signed in 2018"],
+     [(Period(2018),), (Period(2018),)]),
     # A clause that ends the last part scopes every part: the first is read with its date too.
     ("How many ferries did the ministry buy, and at what price, when the minister opened the port in May 2024?",
      ["How many ferries did the ministry buy, when the minister opened the port in May 2024",

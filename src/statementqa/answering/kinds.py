@@ -195,11 +195,16 @@ _PART_SPLIT = re.compile(
 )
 
 
+# A part that is only its question word ("…, and where?", "…, and by whom?"): it asks the first part again.
+BARE_WH = re.compile(r"(?:(?:by|in|on|for|to|at|from|with)\s+)?(?:how\s+(?:long|much|many|far)|when|where|who|whom|"
+                     r"why|what|which)", re.I)
+
+
 def split_parts(text: str) -> list[str]:
     """The parts of a multi-part question ("How much …, and for what?"), each a question of its own;
     a single question is one part."""
     pieces = [p.strip(" ,;?") for p in _PART_SPLIT.split(text)]
-    pieces = [p for p in pieces if len(p.split()) >= 2]
+    pieces = [p for i, p in enumerate(pieces) if len(p.split()) >= 2 or (i and BARE_WH.fullmatch(p))]
     return pieces if len(pieces) > 1 else [text.strip()]
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from statementqa.answering.kinds import split_parts
+from statementqa.answering.kinds import BARE_WH, split_parts
 from statementqa.question import Question, parse_question, periods_in
 from statementqa.textutil import MONTH_NAME, ORDINAL_WORDS
 
@@ -115,7 +115,7 @@ def question_parts(question: str) -> list[Part]:
         if pair is None:
             return [Part(texts[0], parse_question(question))]
         return [Part(t, parse_question(t)) for t in pair]
-    texts = shared_scope(texts)
+    texts = shared_scope([_ask_again(t, texts[0]) if i else t for i, t in enumerate(texts)])
     out: list[Part] = []
     standalone: list[str] = []  # each part resolved, without inherited years (the searched words)
     for i, own in enumerate(texts):
@@ -133,6 +133,22 @@ def question_parts(question: str) -> list[Part]:
 # words that scopes the whole question (a time, a source), not only that part.
 _TRAILING_SCOPE = re.compile(
     r",\s+((?:when|while|after|before|during|following|according to|as of|per|under|in|at|on)\b[^,]+)$", re.I)
+
+
+# The question phrase a first part opens with, which a bare "where" replaces: "On what date", "When", "How many".
+_OPENING_WH = re.compile(
+    r"^(?:(?:on|in|at|by|for|from|until|to)\s+)?(?:what|which)\s+(?:date|day|year|month|time)\b"
+    r"|^(?:how\s+(?:long|much|many|far)|when|where|who|whom|what|which)\b", re.I)
+
+
+def _ask_again(part: str, first: str) -> str:
+    """A bare question-word part asked of the first part ("When was the Agreement signed, and where?" →
+    "where was the Agreement signed"); any other part as it is. Why: "where" alone has no word to retrieve or
+    read a sentence by, so the part was dropped and only the date answered."""
+    if not BARE_WH.fullmatch(part):
+        return part
+    m = _OPENING_WH.match(first)
+    return part if m is None else f"{part}{first[m.end():]}"
 
 
 def shared_scope(texts: list[str]) -> list[str]:
