@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from statementqa.answering.candidates import Span
-from statementqa.answering.evidence import FEATURES, Pair, lead_confidence, part_features
+from statementqa.answering.evidence import FEATURES, Pair, build_pairs, lead_confidence, part_features
 from statementqa.answering.extractive import leads
 from statementqa.answering.kinds import classify
 from statementqa.question import expand_shorthand, parse_question
@@ -66,3 +67,25 @@ def test_a_hyphenated_question_word_is_found_where_the_statement_has_its_parts(q
     idf = {t: (9.0 if "stan" in t else 1.0) for t in q.terms}  # the country words are the rare ones
     got = part_features(q, classify(q.text), [best], lambda _: TURKMEN, idf, 10_000)
     assert got["a_rare_missing_doc"] == pytest.approx(missing, abs=0.01)
+
+
+COUNCIL = ("The Overseas Schools Advisory Council will hold its winter meeting on Thursday, April 7, 2022. "
+           "The meeting will focus on the support the Council provides to overseas schools.")
+
+
+@pytest.mark.parametrize(("question", "issued"), [
+    # the latest *meeting*: the day the sentence gives answers, and a sentence without one is no date
+    ("When was the latest Overseas Schools Advisory Council meeting?", False),
+    # the latest *statement*: the day it was issued answers
+    ("When did the Overseas Schools Advisory Council put out its latest statement?", True),
+])
+def test_an_order_question_about_an_event_is_dated_by_the_sentence(question: str, issued: bool) -> None:
+    q = parse_question(question)
+    first = COUNCIL.index(". ") + 1
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2022-03-28", best_chunk=0,
+                            title="Overseas Schools Advisory Council Notice of Meeting",
+                            sentences=[(0, first, 0.5), (first + 1, len(COUNCIL), 0.4)])
+    pairs = build_pairs(q, classify(q.text), [st], np.zeros(3), lambda _: COUNCIL, dict.fromkeys(q.terms, 1.0))
+    labels = {(p.span.label, p.span.text) for p in pairs if p.span is not None}
+    assert ("REPORT_DATE", "2022-03-28") in labels if issued else ("REPORT_DATE", "2022-03-28") not in labels
+    assert any(label == "DATE" and "April 7, 2022" in text for label, text in labels), labels
