@@ -100,6 +100,11 @@ FIT_CASES = [
     ("What share of Yemenis needed assistance?", "money", "$80 million", False, 0.0),
     ("How much grain left Ukraine's ports?", "count", "10 million", False, 1.0),  # no unit asked: any figure
     ("On what date was the dialogue held?", "DATE", "June 8", False, 1.0),
+    # "how long" asks for a duration: "75-year", "90 days"; a year or a day does not answer it
+    ("How long would the repayment period have become?", "DATE", "75-year", False, 1.0),
+    ("For how long were the tariffs suspended?", "duration", "90 days", False, 1.0),
+    ("How long would the repayment period have become?", "DATE", "1962", False, 0.0),
+    ("For how long were the tariffs suspended?", "DATE", "May 12, 2025", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "Friday", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "two-day", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "March 2022", False, 0.5),

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from statementqa import nlp
-from statementqa.answering.kinds import KindRule, QuestionKind
+from statementqa.answering.kinds import ASKS_DURATION, KindRule, QuestionKind
 from statementqa.figures import TIME_UNIT, counting, figures
 from statementqa.figures import Kind as FigureKind
 from statementqa.sentences import SPEAKER_LABEL
@@ -399,6 +399,8 @@ def candidates(rule: KindRule, question: str, counted: tuple[str, ...], text: st
         kinds = rule.figures
         if rule.kind == QuestionKind.COUNT and counted and TIME_UNIT.fullmatch(counted[0]):
             kinds = kinds | {FigureKind.DURATION}  # "How many years as patriarch …?" — "thirty years"
+        if rule.kind == QuestionKind.DATE and ASKS_DURATION.search(question):
+            kinds = frozenset({FigureKind.DURATION})  # "How long …?" asks for "a 75-year period", not a year
         counts_at = ({g.start for g in counting(sentence, counted)} if counted and rule.kind == QuestionKind.COUNT
                      else set())  # once per sentence, not once per figure
         for f in figures(sentence):

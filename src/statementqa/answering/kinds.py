@@ -214,6 +214,8 @@ _ASKS_MONEY = _rx(r"\b(?:fund\w*|cost\w*|price\w*|worth|spen[dt]\w*|budget\w*|do
                   r"revenues?|sales)\b|[$€£]")
 _ASKS_SHARE = _rx(r"\b(?:percent\w*|share|proportion|fraction|rate)\b|%")
 _ASKS_YEAR = _rx(r"\b(?:what|which|in what|in which) year\b")
+ASKS_DURATION = _rx(r"\bhow long\b|\bfor what (?:period|length of time)\b")
+_SPAN_DURATION = _rx(r"[\s-](?:years?|months?|weeks?|days?|hours?|decades?)\b")  # "90 days", "nearly two decades"
 _DAY_OF_MONTH = _rx(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_NAME + r"\b|\b" + MONTH_NAME
                     + r"\.?\s+\d{1,2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -246,6 +248,8 @@ def lead_fits(rule: KindRule, question: str, label: str | None, text: str, count
             return float(label in ("money", "MONEY"))
         return 1.0
     if kind == QuestionKind.DATE:
+        if ASKS_DURATION.search(question):  # "how long would the repayment period have become?": "75-year"
+            return float(label == "duration" or bool(label == "DATE" and _SPAN_DURATION.search(text)))
         if label == "STATEMENT_DATE":
             return 1.0
         if label == "REPORT_DATE":
