@@ -105,6 +105,7 @@ FIT_CASES = [
     ("For how long were the tariffs suspended?", "duration", "90 days", False, 1.0),
     ("How long would the repayment period have become?", "DATE", "1962", False, 0.0),
     ("For how long were the tariffs suspended?", "DATE", "May 12, 2025", False, 0.0),
+    ("How long had he been held?", "DATE", "last week", False, 0.0),  # a time, not an amount of it
     ("On what date was the dialogue held?", "DATE", "Friday", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "two-day", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "March 2022", False, 0.5),

@@ -215,7 +215,11 @@ _ASKS_MONEY = _rx(r"\b(?:fund\w*|cost\w*|price\w*|worth|spen[dt]\w*|budget\w*|do
 _ASKS_SHARE = _rx(r"\b(?:percent\w*|share|proportion|fraction|rate)\b|%")
 _ASKS_YEAR = _rx(r"\b(?:what|which|in what|in which) year\b")
 ASKS_DURATION = _rx(r"\bhow long\b|\bfor what (?:period|length of time)\b")
-_SPAN_DURATION = _rx(r"[\s-](?:years?|months?|weeks?|days?|hours?|decades?)\b")  # "90 days", "nearly two decades"
+# An amount of time: a figure or number word, then its unit ("90 days", "nearly two decades", "75-year"), not
+# "last week" or "the next day".
+_SPAN_DURATION = _rx(r"(?:\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|several|few|many)\b)"
+                     r"[\s-](?:years?|months?|weeks?|days?|hours?|decades?)\b")
 _DAY_OF_MONTH = _rx(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_NAME + r"\b|\b" + MONTH_NAME
                     + r"\.?\s+\d{1,2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
