@@ -79,6 +79,7 @@ class Question:
     quotes: tuple[str, ...] = ()  # the words the question quotes ("Who said 'leadership is partnership'?")
     items: int = 1  # how many things it asks for ("Which two countries joined …?" → 2)
     focus: tuple[str, ...] = ()  # words of the thing it asks for by name ("What was the vote tally …?" → vote, tally)
+    orders_event: bool = False  # its order word orders an event, not a statement (``orders_event``)
 
     def found_in(self, text: str) -> set[str]:
         """The terms of ``text``, with the question's acronyms and compounds read as ``text`` writes them."""
@@ -189,6 +190,19 @@ def temporal_order(text: str) -> Order | None:
     return None
 
 
+# "the latest Overseas Schools Advisory Council meeting", "the first round": an order question about an event a
+# statement announces, so the day the sentence gives, not the day the statement was issued, answers it.
+_ORDERED_EVENT = re.compile(
+    r"\b(?:latest|last|most\s+recent|first|earliest|final|next)\s+(?:[\w’'.-]+\s+){0,5}?(?:meeting|session|"
+    r"summit|visit|dialogue|conference|round|talks|exercise|launch|flight|trip|ceremony)s?\b", re.I)
+
+
+def orders_event(text: str) -> bool:
+    """Does the question order an *event* ("When was the latest Council meeting?") rather than a statement ("When
+    did Sanders put out her final statement?")?"""
+    return bool(_ORDERED_EVENT.search(text))
+
+
 def counted_words(text: str) -> tuple[str, ...]:
     """What a how-many question counts: the words after "how many" up to the first function word, modifiers
     ("new", "additional") skipped ("How many new diplomatic facilities had OBO completed?" → ("diplomatic",
@@ -288,14 +302,14 @@ _FOCUS_AFTER_BE = re.compile(  # "What was the Senate vote tally on …", "Who i
     r"(?=\s+(?:of|for|on|in|at|to|by|from|that|who|which|whose|under|behind|leading|named|given|set|when|where|as|after|before|during|\w+ing)\b|\s*\?|$)",
     re.I)
 # "Which UN Security Council resolution endorsed …", "Which official opened …", "Which U.S. official, briefing …":
-# the asked thing is the subject, so no auxiliary ends it — its verb (a past form, or a common irregular one) or a
-# comma does.
-_IRREGULAR_PAST = r"(?:made|led|said|won|met|took|gave|sent|became|brought|held|told|wrote|spoke|went|came|ran|" \
+# the asked thing is the subject, so no auxiliary ends it — its verb (a regular past form, or one of these common
+# past or present forms) or a comma does.
+_SUBJECT_VERB = r"(?:made|led|said|won|met|took|gave|sent|became|brought|held|told|wrote|spoke|went|came|ran|" \
     r"left|paid|sold|bought|built|began|chose|drew|flew|got|grew|hit|kept|knew|lost|put|rose|saw|set|shot|stood|" \
     r"struck|swore|taught|threw|hosts?|leads?|says?|anchors?|represents?|oversees?|runs?)"
 _FOCUS_SUBJECT = re.compile(
     rf"^\W*(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'.-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'.-]+?)"
-    rf"(?:,|\s+(?=(?:[a-z]\w+ed|{_IRREGULAR_PAST})\b))", re.I)
+    rf"(?:,|\s+(?=(?:[a-z]\w+ed|{_SUBJECT_VERB})\b))", re.I)
 _FOCUS_AT_END = re.compile(  # analyst shorthand: "iraq-krg oil export deal apr 2023 - via which pipeline?"
     r"\b(?:which|what)\s+(?P<f>(?:[\w’'.-]+\s+){0,3}?[\w’'.-]+)\s*\?\s*$", re.I)
 
@@ -343,6 +357,7 @@ def parse_question(text: str) -> Question:
         compound_terms=MappingProxyType(compound_terms(text)),
         counted=counted_words(text),
         order=temporal_order(text),
+        orders_event=orders_event(text),
         periods=periods_in(text),
         quotes=quoted_spans(text),
         items=items_asked(text),

@@ -77,11 +77,16 @@ def terms(text: str) -> list[str]:
         if w in STOPWORDS or not w:
             continue
         # Split hyphenated compounds ("U.S.-Czech", "F-35") but keep the whole too for exact hits.
-        parts = [p for p in re.split(r"[-']", w) if p]
         out.append(stem(w))
-        if len(parts) > 1:
-            out.extend(stem(p) for p in parts if p not in STOPWORDS)
+        out.extend(_compound_parts(w))
     return out
+
+
+def _compound_parts(w: str) -> list[str]:
+    """The part terms of a normalized hyphenated word ("us-turkmenistan" → ["us", "turkmenistan"] less stop
+    words); [] for a word that is no compound. One split for ``terms`` and ``compound_terms``."""
+    parts = [p for p in re.split(r"[-']", w) if p]
+    return [stem(p) for p in parts if p not in STOPWORDS] if len(parts) > 1 else []
 
 
 # Irregular past forms → base form, so "met" reports what "When did they meet?" asks about (the stemmer leaves
@@ -208,12 +213,9 @@ def compound_terms(question: str) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for raw in words(question):
         w = normalize_word(raw)
-        parts = [p for p in re.split(r"[-']", w) if p]
-        if len(parts) < 2 or w in STOPWORDS:
-            continue
-        kept = tuple(stem(p) for p in parts if p not in STOPWORDS)
+        kept = _compound_parts(w) if w not in STOPWORDS else []
         if kept:
-            out[stem(w)] = kept
+            out[stem(w)] = tuple(kept)
     return out
 
 

@@ -298,6 +298,15 @@ _DATE_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
+def _question_vocabulary(question: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """The question's normalized words, its capitalized words (4+ letters, lower-cased) and its acronyms: read
+    once per question, not once per candidate span of every sentence."""
+    ws = words(question)
+    return (frozenset(normalize_word(w) for w in ws),
+            frozenset(w.lower() for w in ws if w[:1].isupper() and len(w) >= 4), tuple(query_acronyms(question)))
+
+
 _ARTICLES = frozenset({"the", "a", "an"})  # "the United Nations" repeats "UN" as much as "United Nations" does
 
 
@@ -306,11 +315,10 @@ def _in_question(text: str, question: str) -> bool:
     another ending ("Afghanistan" for "Which Afghan province …?", "Greenland" for "Greenlandic"): the place a
     demonym names is the question's, not its answer. So do the words that spell out one of the question's
     acronyms ("United Nations" for "UN")."""
-    asked = {normalize_word(w) for w in words(question)}
-    capitalized = {w.lower() for w in words(question) if w[:1].isupper() and len(w) >= 4}
+    asked, capitalized, acronyms = _question_vocabulary(question)
     ws = words(text)
     parts = [normalize_word(w) for w in ws]
-    spelled = {i for a in query_acronyms(question) for i in spelling_words(a, ws)}
+    spelled = {i for a in acronyms for i in spelling_words(a, ws)}
 
     def is_asked(word: str, norm: str) -> bool:
         low = word.lower()

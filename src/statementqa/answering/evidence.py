@@ -193,7 +193,7 @@ def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: 
     spans = candidates(rule, q.text, q.counted, text, start, end, title, q.focus)
     if rule.kind != QuestionKind.DATE or not iso:
         return spans
-    if q.order is not None and not _ORDERED_EVENT.search(q.text):
+    if q.order is not None and not q.orders_event:
         # "When did Sanders put out her final statement …?": the statement's date answers; "When was the latest
         # Council meeting?" is a when-question like any other once the latest statement is found (retrieve.py)
         return [*spans, Span(start, end, iso[:10], "REPORT_DATE", name="issued")]
@@ -208,11 +208,6 @@ def _spans(rule: KindRule, q: Question, text: str, start: int, end: int, title: 
 
 
 _DATE_TERMS = frozenset(terms("date day year month time"))
-# "the latest Overseas Schools Advisory Council meeting", "the first round": an order question about an event a
-# statement announces, so the day the sentence gives, not the day the statement was issued, answers it.
-_ORDERED_EVENT = re.compile(
-    r"\b(?:latest|last|most\s+recent|first|earliest|final|next)\s+(?:[\w’'.-]+\s+){0,5}?(?:meeting|session|"
-    r"summit|visit|dialogue|conference|round|talks|exercise|launch|flight|trip|ceremony)s?\b", re.I)
 
 
 def _asked_event(q: Question, title: str) -> frozenset[str]:

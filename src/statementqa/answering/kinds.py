@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from statementqa.figures import NUMBER_WORDS, TIME_UNIT
 from statementqa.figures import Kind as FigureKind
 from statementqa.textutil import MONTH_NAME
 
@@ -217,9 +218,7 @@ _ASKS_YEAR = _rx(r"\b(?:what|which|in what|in which) year\b")
 ASKS_DURATION = _rx(r"\bhow long\b|\bfor what (?:period|length of time)\b")
 # An amount of time: a figure or number word, then its unit ("90 days", "nearly two decades", "75-year"), not
 # "last week" or "the next day".
-_SPAN_DURATION = _rx(r"(?:\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|several|few|many)\b)"
-                     r"[\s-](?:years?|months?|weeks?|days?|hours?|decades?)\b")
+_SPAN_DURATION = _rx(rf"(?:\d|\b(?:{'|'.join(NUMBER_WORDS)}|a|an|several|few|many)\b)[\s-]{TIME_UNIT.pattern}\b")
 _DAY_OF_MONTH = _rx(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_NAME + r"\b|\b" + MONTH_NAME
                     + r"\.?\s+\d{1,2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
 _YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
