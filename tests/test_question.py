@@ -77,6 +77,8 @@ def test_how_many_things_a_question_asks_for(text: str, items: int) -> None:
     ("What did the DIR say?", "What did the DIR say?"),  # capitals: an acronym the user meant
     ("C++ and the min. wage", "C++ and the min. wage"),  # nothing to spell out ("min" is ambiguous)
     ("Who said 'our mtg w/ them' at the govt briefing?", "Who said 'our mtg w/ them' at the government briefing?"),
+    ("CMAR marine corridor size km2", "CMAR marine corridor size square kilometers"),  # units as statements write
+    ("reserve area sq mi + cost per kg", "reserve area square miles and cost per kilograms"),
 ])
 def test_analyst_shorthand_is_spelled_out(typed: str, read: str) -> None:
     assert expand_shorthand(typed) == read

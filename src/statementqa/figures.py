@@ -65,6 +65,11 @@ _HAS_SCALE = re.compile(rf"{_alternatives(_SCALES)}$", re.I)
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
 _MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
 TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)", re.I)
+# Units of measure: a question that names one ("size in square kilometers", "how many tons") names the answer's
+# type, as "which city" does — the figure that carries it does not repeat the question.
+MEASURE_UNIT = re.compile(
+    r"\b(?:(?:square|cubic)\s+)?(?:kilomet(?:er|re)s?|met(?:er|re)s?|miles?|feet|foot|acres?|hectares?|tons?|"
+    r"tonnes?|kilograms?|pounds?|gallons?|lit(?:er|re)s?|barrels?|megawatts?|gigawatts?|percent)\b", re.I)
 _DURATION_AFTER = re.compile(r"[\s-](?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b(?:[\s-]old)?", re.I)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s+$")  # "March 5": a day; "Mayor 5", "Decision 2" are not months

@@ -270,6 +270,9 @@ SHORTHAND: Mapping[str, str] = MappingProxyType({
     "pres": "president", "prez": "president", "prelim": "preliminary", "proj": "project", "qty": "quantity",
     "secy": "secretary", "strat": "strategic", "tech": "technology", "univ": "university", "vax": "vaccine",
     "yr": "year", "yrs": "years", "wk": "week", "wks": "weeks", "ppl": "people", "dialog": "dialogue",
+    "km2": "square kilometers", "km²": "square kilometers", "sq km": "square kilometers",
+    "sq. km": "square kilometers", "sq mi": "square miles", "sq. mi": "square miles", "km": "kilometers",
+    "kg": "kilograms", "lbs": "pounds", "hrs": "hours", "mins": "minutes",
     "hw": "how", "w/": "with", "w/o": "without", "b/w": "between", "acc. to": "according to", "acc to": "according to",
 })
 _SHORTHAND = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in sorted(SHORTHAND, key=len, reverse=True))

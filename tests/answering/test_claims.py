@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.answering.claims import Verdict, verdict
+from statementqa.answering.claims import Verdict, checked_figures, verdict
 
 CASES = [
     ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?",
@@ -51,3 +51,16 @@ CASES = [
 @pytest.mark.parametrize(("claim", "sentence", "expected"), CASES)
 def test_claim_verdicts(claim: str, sentence: str, expected: Verdict) -> None:
     assert verdict(claim, sentence)[0] == expected
+
+
+@pytest.mark.parametrize(("claim", "sentence", "checked"), [
+    # the sentence gives another ordinal of the same noun: the claim's figure is what the check answers
+    ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?",
+     "I congratulate Isaac Herzog on his election as the 11th President of the State of Israel.", {"12th"}),
+    ("Did 250 million Americans get at least one shot?",
+     "Two hundred and fifty million Americans have gotten at least one shot.", {"250 million", "one"}),
+    # a figure of another noun checks nothing
+    ("Did the ministry pledge 5 ambulances?", "The ministry pledged 40 tons of aid.", set()),
+])
+def test_the_figures_a_sentence_confirms_or_contradicts(claim: str, sentence: str, checked: set[str]) -> None:
+    assert checked_figures(claim, sentence) == checked

@@ -89,3 +89,36 @@ def test_an_order_question_about_an_event_is_dated_by_the_sentence(question: str
     labels = {(p.span.label, p.span.text) for p in pairs if p.span is not None}
     assert ("REPORT_DATE", "2022-03-28") in labels if issued else ("REPORT_DATE", "2022-03-28") not in labels
     assert any(label == "DATE" and "April 7, 2022" in text for label, text in labels), labels
+
+
+HERZOG = ("On behalf of the people of the United States, I extend my warm congratulations to Isaac Herzog on his "
+          "election to serve as the 11th President of the State of Israel.")
+
+
+@pytest.mark.parametrize(("question", "missing", "clash"), [
+    # a claim check: "11th" answers the claim about "the 12th President" (no), it is not a missing figure
+    ("Did Biden congratulate Isaac Herzog on his election as the 12th President of Israel?", 0.0, 0.0),
+    # a which-question about the 12th President is a near miss when the statement speaks of the 11th
+    ("Which statement congratulated the 12th President of Israel?", 1.0, 1.0),
+])
+def test_a_claims_figure_the_sentence_contradicts_is_not_missing(question: str, missing: float,
+                                                                  clash: float) -> None:
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2021-06-02", best_chunk=0,
+                            title="Statement on the Election of Isaac Herzog")
+    best = Pair(st, 1, 0, len(HERZOG), None, features=dict.fromkeys(FEATURES, 0.0), score=3.0)
+    q = parse_question(question)
+    got = part_features(q, classify(q.text), [best], lambda _: HERZOG, dict.fromkeys(q.terms, 1.0), 10_000)
+    assert (got["a_figures_missing"], got["a_ordinal_clash"]) == (missing, clash)
+
+
+def test_a_unit_the_question_names_is_the_answers_type_not_a_repeat() -> None:
+    """"more than 500,000 square kilometers" answers "size in km2" as much as "Amman" answers "which city"."""
+    q = parse_question(expand_shorthand("CMAR marine corridor size km2"))
+    text = ("The CMAR is an initiative to create an uninterrupted, sustainably managed biological corridor "
+            "spanning more than 500,000 square kilometers.")
+    span = Span(text.index("more"), len(text) - 1, "more than 500,000 square kilometers", "QUANTITY")
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2022-03-22", best_chunk=0,
+                            sentences=[(0, len(text), 0.5)])
+    pairs = build_pairs(q, classify(q.text), [st], np.zeros(3), lambda _: text, dict.fromkeys(q.terms, 1.0))
+    spans = {p.span.text: p.features["c_in_question"] for p in pairs if p.span is not None}
+    assert spans.get(span.text) == 0.0, spans

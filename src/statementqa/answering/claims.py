@@ -65,20 +65,34 @@ def _noun_after(text: str, f: Figure) -> str | None:
     return None
 
 
+def _figure_checks(body: str, sentence: str) -> list[tuple[Figure, Figure | None]]:
+    """Each figure of the claim that the sentence states a figure for — same kind, next to the same noun — with
+    ``None`` when the sentence gives the same value, or the first figure it gives instead."""
+    stated = [f for f in figures(sentence) if f.kind.value != "year"]
+    out: list[tuple[Figure, Figure | None]] = []
+    for c in (f for f in figures(body) if f.kind.value != "year"):
+        noun = _noun_after(body, c)
+        same = [s for s in stated if s.kind == c.kind and (noun is None or _noun_after(sentence, s) == noun)]
+        if same:
+            cv = _value(c)
+            out.append((c, None if any(_value(s) == cv for s in same) else same[0]))
+    return out
+
+
+def checked_figures(claim: str, sentence: str) -> frozenset[str]:
+    """The claim's figures (lower-cased, as written) that ``sentence`` confirms or contradicts. Why: a figure the
+    statement gives otherwise ("11th" for "the 12th President") is what a claim check answers *no* to, not a sign
+    that the statement is about something else — the answerability model must not read it as missing."""
+    return frozenset(c.text.lower() for c, _ in _figure_checks(_AUX.sub("", claim), sentence))
+
+
 def verdict(claim: str, sentence: str) -> tuple[Verdict, str]:
     """Yes or no for ``claim`` (the question) given ``sentence``, and the reason in a few words."""
     body = _AUX.sub("", claim)
-    claimed = [f for f in figures(body) if f.kind.value != "year"]
-    stated = [f for f in figures(sentence) if f.kind.value != "year"]
     agree: Figure | None = None
-    for c in claimed:  # any contradicted figure says no; figures that all agree say yes
-        noun = _noun_after(body, c)
-        same = [s for s in stated if s.kind == c.kind and (noun is None or _noun_after(sentence, s) == noun)]
-        if not same:
-            continue
-        cv = _value(c)
-        if not any(_value(s) == cv for s in same):
-            return Verdict.NO, f"the statement gives {same[0].text}, not {c.text}"
+    for c, given in _figure_checks(body, sentence):  # any contradicted figure says no; all agreeing say yes
+        if given is not None:
+            return Verdict.NO, f"the statement gives {given.text}, not {c.text}"
         agree = agree or c
     if _DEFERRED.search(sentence) and not _DEFERRED.search(body):
         return Verdict.NO, "the statement says it will be given later"  # "the date … will be announced later"

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from statementqa.answering.candidates import Span, candidates, entities, relative_date, speaker
+from statementqa.answering.claims import checked_figures
 from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits, names_type
-from statementqa.figures import ordinal_values
+from statementqa.figures import MEASURE_UNIT, ordinal_values
 from statementqa.question import Question
 from statementqa.ranking import StatementCandidate, scope_features
 from statementqa.textutil import event_terms, fold_accents, terms, words
@@ -237,11 +238,13 @@ def _lead_features(rule: KindRule, q: Question, span: Span | None) -> dict[str, 
     J. Blinken" does not answer "Which Czech head of state did Antony Blinken meet?", "Ukraine" not "In which
     country were the US-Ukraine talks hosted?" (a span that is *all* question words was never a candidate). The
     noun the question names the asked thing by is not counted ("the OECD Inclusive Framework" answers "What tax
-    framework …?"); its modifiers are ("the African Union" does not answer "Which South African drugmaker …?")."""
+    framework …?"), nor a unit of measure it names (``figures.MEASURE_UNIT``); its modifiers are ("the African
+    Union" does not answer "Which South African drugmaker …?")."""
     if span is None:
         return {"c_fit": lead_fits(rule, q.text, None, "", False), "c_in_question": 0.0}
     own = [t for t in terms(span.text) if len(t) > 1]
-    asked = set(q.terms) - set(terms(q.focus[-1] if q.focus else ""))
+    units = terms(" ".join(m.group() for m in MEASURE_UNIT.finditer(q.text)))
+    asked = set(q.terms) - set(terms(q.focus[-1] if q.focus else "")) - set(units)
     return {"c_fit": lead_fits(rule, q.text, span.label, span.text, span.counts_noun),
             "c_in_question": (sum(t in asked for t in own) / len(own)) if own else 0.0}
 
@@ -345,6 +348,9 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
     rare = [t for t in q.terms if idf.get(t, 0.0) >= RARE_IDF]
     figs = [m.group().lower().rstrip(".,") for m in _QUESTION_FIGURE.finditer(q.text)
             if not _YEARISH.match(m.group())]
+    checked = (checked_figures(q.text, text[best.start:best.end]) if rule.kind == QuestionKind.YESNO
+               else frozenset())
+    figs = [f for f in figs if f not in checked]  # a claim's figure the sentence confirms or contradicts is answered
     folded = fold_accents(text).lower()
     top = ranked[:3]
     expects_span = bool(rule.labels or rule.figures) and rule.kind != QuestionKind.YESNO
@@ -370,7 +376,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_best_of_top": float(sum(p.score >= strength - 1.0 for p in ranked[:10])),
         "a_lead_fit": lead_fits(rule, q.text, best.span.label if best.span else None,
                                 best.span.text if best.span else "", bool(best.span and best.span.counts_noun)),
-        "a_ordinal_clash": _ordinal_clash(q, best, text),
+        "a_ordinal_clash": _ordinal_clash(q, best, text, checked),
         "a_pool": pool,
         "a_focus": _focus(q, best, text, idf),
     }
@@ -391,10 +397,12 @@ def _focus(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
     return _share(asked, q.found_in(text[max(0, best.start - FOCUS_WINDOW) : best.end]), idf)
 
 
-def _ordinal_clash(q: Question, best: Pair, text: str) -> float:
+def _ordinal_clash(q: Question, best: Pair, text: str, checked: frozenset[str] = frozenset()) -> float:
     """1 when the question names an ordinal ("the ninth dialogue") and the answering statement names ordinals but
-    not that one ("the Eighth …"): the statement is about a neighbour of the asked thing, the classic near miss."""
-    asked = ordinal_values(q.text)
+    not that one ("the Eighth …"): the statement is about a neighbour of the asked thing, the classic near miss.
+    Not for a claim's ordinal that the answer sentence contradicts (``checked``: "11th", not "the 12th President"):
+    that is the claim check's answer."""
+    asked = ordinal_values(q.text) - ordinal_values(" ".join(checked))
     if not asked:
         return 0.0
     named = ordinal_values(f"{best.statement.title}\n{text}")
