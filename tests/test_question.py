@@ -77,6 +77,9 @@ def test_how_many_things_a_question_asks_for(text: str, items: int) -> None:
     ("What did the DIR say?", "What did the DIR say?"),  # capitals: an acronym the user meant
     ("C++ and the min. wage", "C++ and the min. wage"),  # nothing to spell out ("min" is ambiguous)
     ("Who said 'our mtg w/ them' at the govt briefing?", "Who said 'our mtg w/ them' at the government briefing?"),
+    ("kendamil flown in jul 2022 - which chain?", "kendamil flown in July 2022 - which chain?"),  # months in full
+    ("state dinner apr 28 2026, sept. 5 mtg", "state dinner April 28 2026, September 5 meeting"),
+    ("Who said 'by jul 2022' at the dec briefing?", "Who said 'by jul 2022' at the dec briefing?"),  # quoted; no day
     ("CMAR marine corridor size km2", "CMAR marine corridor size square kilometers"),  # units as statements write
     ("reserve area sq mi + cost per kg", "reserve area square miles and cost per kilograms"),
 ])

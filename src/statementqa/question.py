@@ -282,8 +282,9 @@ _PLUS = re.compile(r"(?<=[A-Za-z])\s*\+(?!\+)\s*(?=[A-Za-z])")  # "entities+indi
 
 def expand_shorthand(text: str) -> str:
     """``text`` with analyst shorthand spelled out ("biden mtg w/ patriarch - how many yrs" → "biden meeting with
-    patriarch - how many years"); "+" between words reads "and". An all-capitals token is an acronym the user
-    meant ("DIR", "ORG" are left alone), and quoted words are matched as typed. Unchanged text is returned as is."""
+    patriarch - how many years"); "+" between words reads "and"; "jul 2022" reads "July 2022". An all-capitals
+    token is an acronym the user meant ("DIR", "ORG" are left alone), and quoted words are matched as typed.
+    Unchanged text is returned as is."""
     quoted = quoted_ranges(text)
 
     def spell(m: re.Match[str]) -> str:
@@ -292,7 +293,24 @@ def expand_shorthand(text: str) -> str:
             return word  # an acronym, or the user's quoted words
         return SHORTHAND[word.lower()]
 
-    return _PLUS.sub(" and ", _SHORTHAND.sub(spell, text))
+    spelled = _PLUS.sub(" and ", _SHORTHAND.sub(spell, text))
+    quoted = quoted_ranges(spelled)
+
+    def month(m: re.Match[str]) -> str:
+        number = month_number(m.group(1))
+        if number is None or any(a <= m.start() < b for a, b in quoted):
+            return m.group()
+        return _MONTHS[number - 1]
+
+    return _MONTH_ABBREV.sub(month, spelled)
+
+
+# "jul 2022", "apr 28 2026", "Sept. 5": a month abbreviated before a day or a year. Statements write the month
+# in full, so "jul" matched no statement and, as an unseen word, weighed most in every coverage score.
+_MONTH_ABBREV = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?(?=\s+\d)", re.I)
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
 
 
 # "may" only in lower case: "May" is the month ("Which two presidents hosted the May 2021 summit …?")
