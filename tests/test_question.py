@@ -53,6 +53,10 @@ def test_the_counted_noun_of_a_how_many_question() -> None:
     assert q.is_count and q.counted == ("Ukrainian", "refugees")
     assert parse_question("How many MoUs has the US signed?").counted == ("MoUs",)
     assert parse_question("number of agencies that signed the MOA").counted == ("agencies",)
+    # the verb after the noun is not counted: "7 Republicans – voted" does not count House members
+    assert parse_question("How many House members voted to impeach Trump?").counted == ("House", "members")
+    assert parse_question("How many countries signed the pledge?").counted == ("countries",)
+    assert parse_question("How many displaced people returned?").counted == ("displaced", "people")
     assert not parse_question("Who signed the MOA?").is_count
 
 

@@ -217,10 +217,11 @@ def counted_words(text: str) -> tuple[str, ...]:
         norm = normalize_word(w)
         if norm in _SKIPPED:
             continue
-        if norm in STOPWORDS or len(out) == COUNTED_WORDS:
-            break
+        if norm in STOPWORDS or len(out) == COUNTED_WORDS or (out and _ENDS_COUNTED.fullmatch(w)):
+            break  # "How many House members voted …": the verb after the noun is not what is counted
         out.append(w)
     return tuple(out)
+
 
 
 _ITEMS = re.compile(r"\b(?:which|what|name)\s+(?:the\s+)?(two|three|four|five|six|[2-6])\s+(?!(?:percent|million|"
@@ -328,6 +329,8 @@ _FOCUS_AFTER_BE = re.compile(  # "What was the Senate vote tally on …", "Who i
 _SUBJECT_VERB = r"(?:made|led|said|won|met|took|gave|sent|became|brought|held|told|wrote|spoke|went|came|ran|" \
     r"left|paid|sold|bought|built|began|chose|drew|flew|got|grew|hit|kept|knew|lost|put|rose|saw|set|shot|stood|" \
     r"struck|swore|taught|threw|hosts?|leads?|says?|anchors?|represents?|oversees?|runs?)"
+# What ends a counted noun after its first word (``counted_words``); lower case: "United", "Red Cross" are names.
+_ENDS_COUNTED = re.compile(rf"[a-z]{{3,}}ed|{_SUBJECT_VERB}")
 _FOCUS_SUBJECT = re.compile(
     rf"^\W*(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'.-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'.-]+?)"
     rf"(?:,|\s+(?=(?:[a-z]\w+ed|{_SUBJECT_VERB})\b))", re.I)
