@@ -109,6 +109,9 @@ FIT_CASES = [
     ("On what date was the dialogue held?", "DATE", "Friday", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "two-day", False, 0.0),
     ("On what date was the dialogue held?", "DATE", "March 2022", False, 0.5),
+    ("When was the BIE vote expected to take place?", "DATE", "November 2022", False, 1.0),  # "when": a month says it
+    ("When was the BIE vote expected to take place?", "DATE", "2022", False, 0.5),
+    ("What was the exact date of the vote?", "DATE", "November 2022", False, 0.5),
     ("In what year was the treaty signed?", "DATE", "1951", False, 1.0),
     ("In what year was the treaty signed?", "DATE", "last year", False, 0.0),
     ("When did the embassy open?", "STATEMENT_DATE", "2023-06-14", False, 1.0),

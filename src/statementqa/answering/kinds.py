@@ -215,6 +215,7 @@ _ASKS_MONEY = _rx(r"\b(?:fund\w*|cost\w*|price\w*|worth|spen[dt]\w*|budget\w*|do
                   r"revenues?|sales)\b|[$€£]")
 _ASKS_SHARE = _rx(r"\b(?:percent\w*|share|proportion|fraction|rate)\b|%")
 _ASKS_YEAR = _rx(r"\b(?:what|which|in what|in which) year\b")
+_ASKS_DAY = _rx(r"\b(?:what|which|exact|precise|specific)\s+(?:\w+\s+)?(?:date|day)\b|\bon what\b")
 ASKS_DURATION = _rx(r"\bhow long\b|\bfor what (?:period|length of time)\b")
 # An amount of time: a figure or number word, then its unit ("90 days", "nearly two decades", "75-year"), not
 # "last week" or "the next day".
@@ -227,7 +228,8 @@ _MONTH_IN = re.compile(rf"\b{MONTH_NAME}\b")
 
 def lead_fits(rule: KindRule, question: str, label: str | None, text: str, counts_noun: bool) -> float:
     """How well a candidate lead (``label``/``text``; None = no span, only the sentence) is of the type the
-    question asks for: 1 fits, 0 does not, 0.5 a date vaguer than asked ("in 2022" for "on what date").
+    question asks for: 1 fits, 0 does not, 0.5 a date vaguer than asked ("in 2022" for "on what date" or "when";
+    "November 2022" for "on what date", though it says "when").
 
     Why: a near miss answers with a neighbouring fact of the wrong type — "37" (companies) for "How much funding
     …?", "Friday" or "two-day" for "On what date …?", "first" for "How many records …?". The reader's
@@ -261,5 +263,7 @@ def lead_fits(rule: KindRule, question: str, label: str | None, text: str, count
             return float(bool(_YEAR_IN.search(text)))
         if _DAY_OF_MONTH.search(text):
             return 1.0
+        if _YEAR_IN.search(text) and _MONTH_IN.search(text) and not _ASKS_DAY.search(question):
+            return 1.0  # "When was the vote expected?" — "November 2022" says when; "on what date" asks a day
         return 0.5 if _YEAR_IN.search(text) or _MONTH_IN.search(text) else 0.0
     return float(label in rule.labels or label == "SPEAKER")
