@@ -10,6 +10,7 @@ from statementqa.answering.candidates import (
     full_name,
     quotation_speaker,
     relative_date,
+    says_nothing,
     title_author,
     title_speaker,
 )
@@ -208,3 +209,13 @@ def test_a_sentence_opening_with_the_head_noun_names_nothing() -> None:
     question, sentence = "Which district was closed?", "The district was closed on Monday."
     focus = parse_question(question).focus
     assert candidates(classify(question), question, (), sentence, 0, len(sentence), focus=focus) == []
+
+
+@pytest.mark.parametrize(("sentence", "empty"), [
+    ("CHANCELLOR SCHOLZ: (As interpreted.)", True),  # a transcript's label and a stage direction
+    ("(Applause.)", True),
+    ("SECRETARY BLINKEN: Thank you.", False),
+    ("PRESIDENT BIDEN: Well, the answer is yes.", False),
+])
+def test_a_bare_speaker_label_says_nothing(sentence: str, empty: bool) -> None:
+    assert says_nothing(sentence) is empty

@@ -122,3 +122,20 @@ def test_a_unit_the_question_names_is_the_answers_type_not_a_repeat() -> None:
     pairs = build_pairs(q, classify(q.text), [st], np.zeros(3), lambda _: text, dict.fromkeys(q.terms, 1.0))
     spans = {p.span.text: p.features["c_in_question"] for p in pairs if p.span is not None}
     assert spans.get(span.text) == 0.0, spans
+
+
+def test_a_repeated_label_does_not_crowd_out_the_sentence_that_answers() -> None:
+    """A transcript repeats "CHANCELLOR SCHOLZ: (As interpreted.)" before each answer; its label matches the
+    question's names, but it says nothing and must not take the places of the sentences that are read."""
+    label = "CHANCELLOR SCHOLZ: (As interpreted.)"
+    answer = "So, since 2014, about 2 billion U.S. dollars direct bilateral support was given."
+    units = [label] * 7 + [answer]
+    text = "\n\n".join(units)
+    spans, at = [], 0
+    for u in units:
+        spans.append((at, at + len(u), 0.5 if u == label else 0.3))
+        at += len(u) + 2
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2022-02-07", best_chunk=0, sentences=spans)
+    q = parse_question("How much direct bilateral support did Chancellor Scholz say Germany had given since 2014?")
+    pairs = build_pairs(q, classify(q.text), [st], np.zeros(3), lambda _: text, dict.fromkeys(q.terms, 1.0))
+    assert {text[p.start:p.end] for p in pairs} == {answer}

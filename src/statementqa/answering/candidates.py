@@ -360,9 +360,17 @@ _HONORIFICS = frozenset({"jr", "sr", "mr", "mrs", "ms", "dr", "ii", "iii", "iv",
 # stage word ("(Speaks in Spanish.)", "(Inaudible question.)"), anywhere in the sentence.
 _STAGE_DIRECTION = re.compile(
     r"\(\s*(?:[A-Z]\w*\.?|(?:applause|laughter|laughs|laughing|inaudible|crosstalk|cheers|chuckles|pause|speaks|"
-    r"speaking|via|interpret\w*|off[- ]mic|audio|video|break|music|gavel)\b[^()]{0,60}?)\s*\)",
+    r"speaking|via|interpret\w*|as interpreted|off[- ]mic|audio|video|break|music|gavel)\b[^()]{0,60}?)\s*\)",
     re.I,
 )
+
+def says_nothing(sentence: str) -> bool:
+    """Is the sentence only a transcript's speaker label and stage directions ("CHANCELLOR SCHOLZ: (As
+    interpreted.)", "(Applause.)")? It answers nothing, however much its label repeats the question's names."""
+    label = SPEAKER_LABEL.match(sentence)
+    rest = _STAGE_DIRECTION.sub(" ", sentence[label.end():] if label else sentence)
+    return len(words(rest)) < 2
+
 
 # What makes a DATE entity a date: spaCy also labels bare ordinals DATE ("its 41st embassy").
 _DATE_CUE = re.compile(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from statementqa.answering.candidates import Span, candidates, entities, relative_date, speaker
+from statementqa.answering.candidates import Span, candidates, entities, relative_date, says_nothing, speaker
 from statementqa.answering.claims import checked_figures
 from statementqa.answering.kinds import KindRule, QuestionKind, lead_fits, names_type
 from statementqa.figures import MEASURE_UNIT, ordinal_values
@@ -162,10 +162,16 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
 
 
 def _best_sentences(q: Question, text: str, sents: list[tuple[int, int, float]], idf: dict[str, float]) -> list[tuple]:
-    """A statement's sentences by dense similarity + lexical coverage, best first, with what pairs need of them."""
+    """A statement's sentences by dense similarity + lexical coverage, best first, with what pairs need of them;
+    each text once, and none that is only a speaker label ("CHANCELLOR SCHOLZ: (As interpreted.)" five times
+    took five of a transcript's six places)."""
     scored = []
+    seen: set[str] = set()
     for i, (s, e, dense) in enumerate(sents):
         sentence = text[s:e]
+        if sentence in seen or says_nothing(sentence):
+            continue  # a repeated sentence adds nothing; a bare speaker label or stage direction says nothing
+        seen.add(sentence)
         found = q.found_in(sentence)  # once per sentence: coverage and the rare words read it
         cov = _share(q.terms, found, idf)
         scored.append((dense + cov, i, s, e, dense, cov, sentence, found))
