@@ -35,6 +35,9 @@ def test_figure_kinds_and_what_is_not_a_figure() -> None:
     assert found == {"2022": Kind.YEAR, "12": Kind.COUNT, "$4.5 billion": Kind.MONEY, "12 percent": Kind.PERCENT,
                      "two": Kind.DURATION, "third": Kind.ORDINAL}
     assert [f.text for f in figures("First Lady Jill Biden visited Kenya for the first time.")] == ["first"]
+    # a comma after a number ends the sentence's clause, not the number; "U.S. dollars" makes an amount money
+    found = {f.text: f.kind for f in figures("So, since 2014, about 2 billion U.S. dollars and 1,900 grants.")}
+    assert found == {"2014": Kind.YEAR, "2 billion U.S. dollars": Kind.MONEY, "1,900": Kind.COUNT}
 
 
 @pytest.mark.parametrize(("text", "values"), [

@@ -50,9 +50,9 @@ _TENS_UNITS = (rf"(?:{_alternatives(TENS_WORDS)}(?:[\s-]{_alternatives(w for w, 
                rf"\b)?|{_alternatives(w for w, v in UNIT_WORDS.items() if v)})")
 _SPELLED = rf"{_TENS_UNITS}(?:\s+hundred(?:\s+(?:and\s+)?{_TENS_UNITS}\b)?)?"
 _FIGURE = re.compile(
-    r"(?P<money>(?:US)?[$€£]\s?\d[\d,]*(?:\.\d+)?" + _SCALE + r")"
+    r"(?P<money>(?:US)?[$€£]\s?\d+(?:,\d{3})*(?:\.\d+)?" + _SCALE + r")"
     # (a hyphen after the digits is allowed before a word: "a 10-year break" like "a five-year pause"; not in "2021-22")
-    r"|(?P<num>(?<![\w\-–/.])\d[\d,]*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w–/]|-(?![A-Za-z])|\.\d)" + _SCALE + r")"
+    r"|(?P<num>(?<![\w\-–/.])\d+(?:,\d{3})*(?:\.\d+)?(?P<ord>st|nd|rd|th)?(?![\w–/]|-(?![A-Za-z])|\.\d)" + _SCALE + r")"
     # "two million Americans": the scale is part of the figure
     r"|(?P<word>\b(?:" + _SPELLED + "|" + _alternatives([*NUMBER_WORDS, *ORDINAL_WORDS]) + r")\b" + _SCALE + r")",
     re.I,
@@ -63,7 +63,8 @@ _RANGE_REST = re.compile(r"\s?(?:to|-|–)\s?(?:US)?[$€£]?\s?\d[\d,]*(?:\.\d+
                          re.I)
 _HAS_SCALE = re.compile(rf"{_alternatives(_SCALES)}$", re.I)
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
-_MONEY_AFTER = re.compile(r"\s(?:dollars|euros|pounds|USD|EUR)\b", re.I)
+_MONEY_AFTER = re.compile(r"\s(?:(?:U\.S\.|US|American|Canadian|Australian)\s)?(?:dollars|euros|pounds|USD|EUR)\b",
+                          re.I)
 TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)", re.I)
 # Units of measure: a question that names one ("size in square kilometers", "how many tons") names the answer's
 # type, as "which city" does — the figure that carries it does not repeat the question.
