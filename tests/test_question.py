@@ -108,6 +108,11 @@ def test_analyst_shorthand_is_spelled_out(typed: str, read: str) -> None:
     ("Which former U.S. president did Blinken call?", ("former", "president")),
     ("What was the vote tally when the Board approved the fund?", ("vote", "tally")),
     ("iraq-krg oil export deal apr 2023 - via which pipeline?", ("pipeline",)),  # shorthand: it ends the question
+    # "the name / designation of the X" asks for X by its name
+    ("What is the designation of the national security memorandum Biden signed?",
+     ("national", "security", "memorandum")),
+    ("What is the name of the Cape Coral mayor Biden tried to call?", ("Cape", "Coral", "mayor")),
+    ("What was the name of the Afghan guard killed in the attack?", ("Afghan", "guard")),
 ])
 def test_what_a_question_asks_for_by_name(text: str, focus: tuple[str, ...]) -> None:
     assert focus_words(text) == focus

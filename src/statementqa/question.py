@@ -359,6 +359,8 @@ def focus_words(text: str) -> tuple[str, ...]:
     if m is None:
         return ()
     phrase = _KIND_OF.sub("", m.group("f"))  # "what kind of facility" asks for a facility
+    if _NAME_OF.fullmatch(phrase):  # "the designation of the national security memorandum": a memorandum's name
+        phrase = _named_thing(text[m.end("f"):]) or phrase
     kept: list[str] = []
     for w in phrase.split():
         low = w.lower()
@@ -369,6 +371,28 @@ def focus_words(text: str) -> tuple[str, ...]:
         kept.append(w)
     return tuple(dict.fromkeys(kept))
 
+
+
+_NAME_OF = re.compile(r"(?:name|designation|title)s?", re.I)
+_OF_THE = re.compile(r"^\s+of\s+(?:the|a|an|its|his|her|their)\s+")
+
+
+def _named_thing(rest: str) -> str:
+    """What "the name of the …" names: up to four words after "of the", to a function word or a capitalized word
+    after a lowercase one (the clause's subject: "the Cape Coral mayor *Biden* tried to call")."""
+    m = _OF_THE.match(rest)
+    if m is None:
+        return ""
+    kept: list[str] = []
+    for w in rest[m.end():].split()[:4]:
+        bare = w.strip("?,.;:")
+        if not bare or bare.lower() in STOPWORDS or (kept and bare[:1].isupper() and kept[-1][:1].islower()) or (
+                kept and _ENDS_COUNTED.fullmatch(bare)):
+            break  # "the Afghan guard killed in …": its verb is not part of it
+        kept.append(bare)
+        if bare != w:
+            break  # punctuation ends the phrase
+    return " ".join(kept)
 
 
 def parse_question(text: str) -> Question:

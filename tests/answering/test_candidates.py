@@ -191,6 +191,9 @@ def test_an_organization_led_by_a_title_word_stays_an_organization(sentence: str
     ("Which UN Security Council resolution endorsed the plan?",
      "This aligns with United Nations Security Council Resolution 2803 (2025), which endorsed the plan.",
      "Resolution 2803"),
+    ("Which national security memorandum did Biden sign on food security?",  # the number hyphenated to its noun
+     "Today President Joe Biden signed National Security Memorandum-16 (NSM-16) on food security.",
+     "Memorandum-16"),
 ])
 def test_a_name_the_question_s_head_noun_follows_is_a_candidate(question: str, sentence: str, name: str) -> None:
     focus = parse_question(question).focus

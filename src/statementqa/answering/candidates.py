@@ -387,7 +387,7 @@ _MISTAGGED_PLACE = re.compile(r"[A-Z][a-z\u00C0-\u017F]+(?:[ -][A-Z][a-z\u00C0-\
 
 
 _TOKEN = re.compile(r"[\w’'\-\u00C0-\u017F]+")
-_DESIGNATION = re.compile(r"\s+(?:No\.\s*)?\d[\d,]*(?:/\d+)?\b")
+_DESIGNATION = re.compile(r"(?:\s+(?:No\.\s*)?|-)\d[\d,]*(?:/\d+)?\b")  # "Resolution 2803", "Memorandum-16"
 
 
 def named_by_head(sentence: str, head: str) -> list[tuple[int, int]]:
