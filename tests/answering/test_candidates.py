@@ -171,6 +171,10 @@ def test_a_city_named_with_its_country_is_a_place_whatever_the_model_read() -> N
     assert {("Apia", "GPE"), ("Samoa", "GPE"), ("Auckland", "GPE"), ("New Zealand", "GPE")} <= set(found), found
     assert not any(label in ("PERSON", "ORG") and ("Apia" in t or "Auckland" in t) for t, label in found), found
     assert ("Douglas Emhoff", "PERSON") in found
+    # a firm's name that holds its city stays the firm's
+    sentence = "The new Embassy, constructed by B.L. Harbert International of Birmingham, Alabama, opened in 2021."
+    found = [(sentence[s:e], label) for s, e, label in entities(sentence)]
+    assert any(label == "ORG" and t.startswith("B.L. Harbert") for t, label in found), found
 
 
 @pytest.mark.parametrize("sentence", [
