@@ -91,13 +91,13 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 
 def _with_cities(sentence: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """``found`` with each "City, Country" (``places.city_spans``) tagged as two places: what the model read as a
+    """``found`` with each "City, Country" (``places.city_spans``) tagged as one place: what the model read as a
     person or an organization *within* it ("Apia" PERSON, "Auckland, New Zealand" ORG) gives way; a longer name
     that holds the city stays ("B.L. Harbert International of Birmingham" is a firm, Birmingham its city)."""
     cities = city_spans(sentence)
     if not cities:
         return found
-    places = [(a, b) for c in cities for a, b in ((c[0], c[1]), (c[2], c[3]))]
+    places = [(c[0], c[3]) for c in cities]  # "Pittsburgh, Pennsylvania" answers where, not "Pennsylvania"
     kept = [e for e in found if e[2] in _PLACE_LABELS or not any(c[0] <= e[0] and e[1] <= c[3] for c in cities)]
     have = {(s, e) for s, e, label in kept if label in _PLACE_LABELS}
     kept += [(a, b, "GPE") for a, b in places if (a, b) not in have
