@@ -44,6 +44,7 @@ def test_figure_kinds_and_what_is_not_a_figure() -> None:
     ("the 18th U.S. memorandum of understanding", {18}),
     ("The Eighth U.S.-UAE Economic Policy Dialogue", {8}),
     ("its twenty-seventh session and the 3rd round", {27, 3}),
+    ("the Inaugural U.S.-EU Trade and Technology Council Meeting", {1}),  # an inaugural meeting is the first
     ("F-35 jets, 2024, $18 million", set()),
     ("First Lady Melania Trump and the Second Gentleman at the third round", {3}),  # titles are no ordinals
 ])

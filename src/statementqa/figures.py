@@ -206,6 +206,7 @@ def counting(text: str, nouns: tuple[str, ...] | list[str]) -> list[Figure]:
     return [f for f in figures(text) if any(counts_noun(text, f, n) for n in nouns)]
 
 
+_INAUGURAL = re.compile(r"\binaugural\b", re.I)
 _ORDINAL_DIGITS = re.compile(r"(?<![\w.])(\d{1,3})(?:st|nd|rd|th)\b", re.I)
 _ORDINAL_WORD = re.compile(
     r"\b(?:(?P<tens>" + "|".join(TENS_WORDS) + r")[\s-])?(?P<unit>"
@@ -216,11 +217,13 @@ _ORDINAL_WORD = re.compile(
 
 def ordinal_values(text: str) -> frozenset[int]:
     """The ordinals a text names, by value: "the 18th MoU", "the eighth Strategic Dialogue", "its twenty-seventh
-    session" → {18, 8, 27}.
+    session" → {18, 8, 27}; "inaugural" is 1.
 
     Why by value: a question about "the ninth U.S.-UAE dialogue" is not answered by a statement that only speaks of
     "the Eighth" — and "9th" and "ninth" are the same ordinal."""
     out = {int(m.group(1)) for m in _ORDINAL_DIGITS.finditer(text)}
+    if _INAUGURAL.search(text):
+        out.add(1)  # "the Inaugural U.S.-EU Trade and Technology Council Meeting" is its first
     for m in _ORDINAL_WORD.finditer(text):
         if m.group()[:1].isupper() and _TITLE_AFTER.match(text, m.end()):
             continue  # "First Lady"

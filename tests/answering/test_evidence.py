@@ -139,3 +139,17 @@ def test_a_repeated_label_does_not_crowd_out_the_sentence_that_answers() -> None
     q = parse_question("How much direct bilateral support did Chancellor Scholz say Germany had given since 2014?")
     pairs = build_pairs(q, classify(q.text), [st], np.zeros(3), lambda _: text, dict.fromkeys(q.terms, 1.0))
     assert {text[p.start:p.end] for p in pairs} == {answer}
+
+
+@pytest.mark.parametrize(("question", "missing", "clash"), [
+    ("Where was the first ministerial meeting of the Council held?", 0.0, 0.0),  # "Inaugural" is the first
+    ("Where was the ninth ministerial meeting of the Council held?", 0.0, 0.0),  # "9th" is "ninth"
+    ("Where was the second ministerial meeting of the Council held?", 1.0, 1.0),  # a neighbour: the near miss
+])
+def test_an_ordinal_is_found_by_value_not_spelling(question: str, missing: float, clash: float) -> None:
+    text = "The Inaugural Council Meeting will take place in Pittsburgh, Pennsylvania, after the 9th Council Meeting."
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2021-09-09", best_chunk=0, title="Council Meeting")
+    best = Pair(st, 1, 0, len(text), None, features=dict.fromkeys(FEATURES, 0.0), score=3.0)
+    q = parse_question(question)
+    got = part_features(q, classify(q.text), [best], lambda _: text, dict.fromkeys(q.terms, 1.0), 10_000)
+    assert (got["a_figures_missing"], got["a_ordinal_clash"]) == (missing, clash)

@@ -358,6 +358,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
                else frozenset())
     figs = [f for f in figs if f not in checked]  # a claim's figure the sentence confirms or contradicts is answered
     folded = fold_accents(text).lower()
+    named = ordinal_values(f"{best.statement.title}\n{text}")  # "9th" names "ninth", "inaugural" "first"
     top = ranked[:3]
     expects_span = bool(rule.labels or rule.figures) and rule.kind != QuestionKind.YESNO
     # The chosen sentence's strength is its best-scored pair (``lead_first`` may put a lower-scored span of it
@@ -373,7 +374,8 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_cov_ctx": best.features["s_cov_ctx"],
         "a_dense": best.features["s_dense"],
         "a_rare_missing_doc": (sum(t not in doc_terms for t in rare) / len(rare)) if rare else 0.0,
-        "a_figures_missing": (sum(f not in folded for f in figs) / len(figs)) if figs else 0.0,
+        "a_figures_missing": (sum(f not in folded and not (ordinal_values(f) and ordinal_values(f) <= named)
+                                  for f in figs) / len(figs)) if figs else 0.0,
         "a_typed": float(any(p.span is not None for p in top)) if expects_span else 1.0,
         "a_counts": float(any(p.features["c_counts"] > 0 for p in top)) if rule.kind == QuestionKind.COUNT else 1.0,
         "a_none_best": float(best.span is None and expects_span),
