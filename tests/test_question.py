@@ -116,3 +116,13 @@ def test_analyst_shorthand_is_spelled_out(typed: str, read: str) -> None:
 ])
 def test_what_a_question_asks_for_by_name(text: str, focus: tuple[str, ...]) -> None:
     assert focus_words(text) == focus
+
+
+@pytest.mark.parametrize(("text", "dated"), [
+    ("How many Americans had signed up, according to Biden's mid-July 2021 statement?", True),
+    ("Did Blinken raise it in his July 30, 2022 call with the minister?", True),
+    ("According to the November 2024 readout of Biden's call, how many were injured?", True),
+    ("What did the ministry announce in July 2022?", False),  # a period of what happened, not of the statement
+])
+def test_a_question_that_names_its_statement_by_date(text: str, dated: bool) -> None:
+    assert parse_question(text).dated_statement is dated

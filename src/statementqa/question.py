@@ -78,6 +78,7 @@ class Question:
     periods: tuple[Period, ...]
     quotes: tuple[str, ...] = ()  # the words the question quotes ("Who said 'leadership is partnership'?")
     items: int = 1  # how many things it asks for ("Which two countries joined …?" → 2)
+    dated_statement: bool = False  # it names the statement by its date ("according to Biden's mid-July statement")
     focus: tuple[str, ...] = ()  # words of the thing it asks for by name ("What was the vote tally …?" → vote, tally)
     orders_event: bool = False  # its order word orders an event, not a statement (``orders_event``)
 
@@ -395,6 +396,14 @@ def _named_thing(rest: str) -> str:
     return " ".join(kept)
 
 
+# "Biden's mid-July statement", "his July 30, 2022 call", "the November 2024 readout": the question picks the
+# statement by its date, so a statement of another month does not answer it, however well it matches.
+_DATED_STATEMENT = re.compile(
+    rf"(?:['’]s|\bhis|\bher|\bits|\btheir|\bthe)\s+(?:(?:early|mid|late)[\s-]+)?(?:\d{{1,2}}\s+)?{MONTH_NAME}\.?"
+    r"(?:\s+\d{1,2})?(?:,?\s+\d{4})?\s+(?:[\w-]+\s+)?(?:statement|announcement|release|readout|remarks|fact sheet|"
+    r"briefing|call|press conference|proclamation|message)s?\b", re.I)
+
+
 def parse_question(text: str) -> Question:
     """Parse once; every stage reads the same ``Question``."""
     return Question(
@@ -410,4 +419,5 @@ def parse_question(text: str) -> Question:
         quotes=quoted_spans(text),
         items=items_asked(text),
         focus=focus_words(text),
+        dated_statement=_DATED_STATEMENT.search(text) is not None,
     )

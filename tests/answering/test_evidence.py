@@ -153,3 +153,20 @@ def test_an_ordinal_is_found_by_value_not_spelling(question: str, missing: float
     q = parse_question(question)
     got = part_features(q, classify(q.text), [best], lambda _: text, dict.fromkeys(q.terms, 1.0), 10_000)
     assert (got["a_figures_missing"], got["a_ordinal_clash"]) == (missing, clash)
+
+
+def test_a_statement_named_by_its_date_is_the_one_read() -> None:
+    """"… according to Biden's mid-July statement": the March statement the ranker put first does not answer."""
+    march = "In the two weeks since, more than 200,000 Americans have gotten covered."
+    july = "Five months later, two million Americans have signed up for coverage."
+    texts = {"march": march, "july": july}
+    ranked = [StatementCandidate(doc_id=d, pos=i, source="s", date=iso, best_chunk=0,
+                                 sentences=[(0, len(texts[d]), 0.5)])
+              for i, (d, iso) in enumerate([("march", "2021-03-03"), ("july", "2021-07-15")])]
+    q = parse_question("How many Americans had signed up in 2021, according to Biden's mid-July statement?")
+    pairs = build_pairs(q, classify(q.text), ranked, np.zeros(3), texts.get, dict.fromkeys(q.terms, 1.0))
+    assert pairs and {p.statement.doc_id for p in pairs} == {"july"}
+    undated = parse_question("How many Americans had signed up for coverage in 2021?")
+    pairs = build_pairs(undated, classify(undated.text), ranked, np.zeros(3), texts.get,
+                        dict.fromkeys(undated.terms, 1.0))
+    assert {p.statement.doc_id for p in pairs} == {"march", "july"}

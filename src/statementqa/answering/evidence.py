@@ -108,7 +108,7 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
 
     ``sentence_vecs``: per statement, its sentence vectors, when the question part differs from the question the
     statements were ranked for (then similarities are recomputed for the part)."""
-    top = ranked[:STATEMENTS]
+    top = _dated(q, ranked) or ranked[:STATEMENTS]
     if not top:
         return []
     q_terms = set(q.terms)
@@ -159,6 +159,15 @@ def build_pairs(q: Question, rule: KindRule, ranked: list[StatementCandidate], q
         if p.span is not None:
             p.features["c_freq"] = math.log1p(spans_seen.get(p.span.text.lower(), 1) - 1)
     return pairs
+
+
+def _dated(q: Question, ranked: list[StatementCandidate]) -> list[StatementCandidate]:
+    """For a question that names its statement by date ("according to Biden's mid-July statement"): the best
+    statements dated in the month or day it names, when there are any among twice as many as are read; else []."""
+    if not q.dated_statement:
+        return []
+    fine = [p for p in q.periods if p.day is not None or p.is_month]
+    return [st for st in ranked[: 2 * STATEMENTS] if any(p.contains(st.date) for p in fine)][:STATEMENTS]
 
 
 def _best_sentences(q: Question, text: str, sents: list[tuple[int, int, float]], idf: dict[str, float]) -> list[tuple]:
