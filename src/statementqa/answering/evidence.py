@@ -175,17 +175,22 @@ def _best_sentences(q: Question, text: str, sents: list[tuple[int, int, float]],
     each text once, and none that is only a speaker label ("CHANCELLOR SCHOLZ: (As interpreted.)" five times
     took five of a transcript's six places)."""
     scored = []
-    seen: set[str] = set()
     for i, (s, e, dense) in enumerate(sents):
         sentence = text[s:e]
-        if sentence in seen or says_nothing(sentence):
-            continue  # a repeated sentence adds nothing; a bare speaker label or stage direction says nothing
-        seen.add(sentence)
         found = q.found_in(sentence)  # once per sentence: coverage and the rare words read it
         cov = _share(q.terms, found, idf)
         scored.append((dense + cov, i, s, e, dense, cov, sentence, found))
     scored.sort(key=lambda t: -t[0])
-    return scored[:SENTENCES_PER_STATEMENT]
+    out: list[tuple] = []
+    seen: set[str] = set()
+    for t in scored:  # checked best first, only until the places are filled: a transcript has hundreds
+        if len(out) == SENTENCES_PER_STATEMENT:
+            break
+        if t[6] in seen or says_nothing(t[6]):
+            continue  # a repeated sentence adds nothing; a bare speaker label or stage direction says nothing
+        seen.add(t[6])
+        out.append(t)
+    return out
 
 
 def _report_date_as_fallback(pairs: list[Pair]) -> list[Pair]:
