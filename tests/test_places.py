@@ -19,3 +19,8 @@ from statementqa.places import city_spans
 ])
 def test_a_city_is_named_with_its_country_or_state(sentence: str, places: list[tuple[str, str]]) -> None:
     assert [(sentence[a:b], sentence[c:d]) for a, b, c, d in city_spans(sentence)] == places
+
+
+def test_a_region_after_an_opening_word_is_no_city() -> None:
+    """"In Samoa, New Zealand …": what precedes the comma, without the sentence's opening word, is a country."""
+    assert city_spans("In Samoa, New Zealand and Fiji the talks went on.") == []

@@ -38,7 +38,7 @@ def regions() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     region = "|".join(re.escape(n) for n in sorted(regions(), key=len, reverse=True))
-    # A city: one to three capitalized words ("Sharm El Sheikh", "St. Petersburg"), then ", Region" ending there.
+    # A city: one to four capitalized words ("Sharm El Sheikh", "St. Petersburg"), then ", Region" ending there.
     return re.compile(rf"(?<![\w’'.-])(?P<city>[A-Z][\w’'.-]*[\w’](?:\s+(?:[A-Z][\w’'.-]*[\w’]|el|al|de|la|du)){{0,3}})"
                       rf",\s+(?P<region>(?:North|South|East|West)?\s?(?:{region}))(?![\w’'-])")
 
@@ -55,7 +55,7 @@ def city_spans(sentence: str) -> list[tuple[int, int, int, int]]:
         words = city.split()
         while words and words[0] in _NOT_CITY:  # "In Apia, Samoa": the sentence's first word is no part of it
             words.pop(0)
-        if not words or city in regions():
+        if not words or " ".join(words) in regions():
             continue  # "Samoa, New Zealand": two regions, no city
         start = m.start("city") + len(city) - len(" ".join(words))
         out.append((start, m.end("city"), m.start("region"), m.end("region")))

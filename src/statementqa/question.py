@@ -218,7 +218,7 @@ def counted_words(text: str) -> tuple[str, ...]:
         norm = normalize_word(w)
         if norm in _SKIPPED:
             continue
-        if norm in STOPWORDS or len(out) == COUNTED_WORDS or (out and _ENDS_COUNTED.fullmatch(w)):
+        if norm in STOPWORDS or len(out) == COUNTED_WORDS or (out and _VERB_AFTER_NOUN.fullmatch(w)):
             break  # "How many House members voted …": the verb after the noun is not what is counted
         out.append(w)
     return tuple(out)
@@ -330,8 +330,8 @@ _FOCUS_AFTER_BE = re.compile(  # "What was the Senate vote tally on …", "Who i
 _SUBJECT_VERB = r"(?:made|led|said|won|met|took|gave|sent|became|brought|held|told|wrote|spoke|went|came|ran|" \
     r"left|paid|sold|bought|built|began|chose|drew|flew|got|grew|hit|kept|knew|lost|put|rose|saw|set|shot|stood|" \
     r"struck|swore|taught|threw|hosts?|leads?|says?|anchors?|represents?|oversees?|runs?)"
-# What ends a counted noun after its first word (``counted_words``); lower case: "United", "Red Cross" are names.
-_ENDS_COUNTED = re.compile(rf"[a-z]{{3,}}ed|{_SUBJECT_VERB}")
+# A verb after a noun ends the noun's phrase (``counted_words``, ``_named_thing``); lower case: "United" is a name.
+_VERB_AFTER_NOUN = re.compile(rf"[a-z]{{3,}}ed|{_SUBJECT_VERB}")
 _FOCUS_SUBJECT = re.compile(
     rf"^\W*(?:which|what)\s+(?P<f>(?:(?!{_AUX_WORDS}\b)[\w’'.-]+\s+){{0,3}}?(?!{_AUX_WORDS}\b)[\w’'.-]+?)"
     rf"(?:,|\s+(?=(?:[a-z]\w+ed|{_SUBJECT_VERB})\b))", re.I)
@@ -388,7 +388,7 @@ def _named_thing(rest: str) -> str:
     for w in rest[m.end():].split()[:4]:
         bare = w.strip("?,.;:")
         if not bare or bare.lower() in STOPWORDS or (kept and bare[:1].isupper() and kept[-1][:1].islower()) or (
-                kept and _ENDS_COUNTED.fullmatch(bare)):
+                kept and _VERB_AFTER_NOUN.fullmatch(bare)):
             break  # "the Afghan guard killed in …": its verb is not part of it
         kept.append(bare)
         if bare != w:

@@ -365,6 +365,7 @@ _STAGE_DIRECTION = re.compile(
     re.I,
 )
 
+
 def says_nothing(sentence: str) -> bool:
     """Is the sentence only a transcript's speaker label and stage directions ("CHANCELLOR SCHOLZ: (As
     interpreted.)", "(Applause.)")? It answers nothing, however much its label repeats the question's names."""

@@ -388,8 +388,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_cov_ctx": best.features["s_cov_ctx"],
         "a_dense": best.features["s_dense"],
         "a_rare_missing_doc": (sum(t not in doc_terms for t in rare) / len(rare)) if rare else 0.0,
-        "a_figures_missing": (sum(f not in folded and not (ordinal_values(f) and ordinal_values(f) <= named)
-                                  for f in figs) / len(figs)) if figs else 0.0,
+        "a_figures_missing": (sum(not _names_figure(f, folded, named) for f in figs) / len(figs)) if figs else 0.0,
         "a_typed": float(any(p.span is not None for p in top)) if expects_span else 1.0,
         "a_counts": float(any(p.features["c_counts"] > 0 for p in top)) if rule.kind == QuestionKind.COUNT else 1.0,
         "a_none_best": float(best.span is None and expects_span),
@@ -417,6 +416,13 @@ def _focus(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
         return 1.0  # nothing named, or a thing of the answer's type ("which Florida mayor"): the span answers it
     asked = tuple(dict.fromkeys(terms(" ".join(q.focus))))
     return _share(asked, q.found_in(text[max(0, best.start - FOCUS_WINDOW) : best.end]), idf)
+
+
+def _names_figure(figure: str, folded: str, ordinals: frozenset[int]) -> bool:
+    """Does the statement (``folded``, its ordinals by value) name the question's figure — as written, or an
+    ordinal by its value ("9th" for "ninth")?"""
+    value = ordinal_values(figure)
+    return figure in folded or bool(value and value <= ordinals)
 
 
 def _ordinal_clash(q: Question, best: Pair, text: str, checked: frozenset[str] = frozenset()) -> float:
