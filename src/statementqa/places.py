@@ -60,3 +60,21 @@ def city_spans(sentence: str) -> list[tuple[int, int, int, int]]:
         start = m.start("city") + len(city) - len(" ".join(words))
         out.append((start, m.end("city"), m.start("region"), m.end("region")))
     return out
+
+
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
+def with_cities(sentence: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``found`` (a sentence's entities) with each "City, Country" (``city_spans``) tagged as one place: what the
+    model read as a person or an organization *within* it ("Apia" PERSON, "Auckland, New Zealand" ORG) gives way;
+    a longer name that holds the city stays ("B.L. Harbert International of Birmingham" is a firm)."""
+    cities = city_spans(sentence)
+    if not cities:
+        return found
+    places = [(c[0], c[3]) for c in cities]  # "Pittsburgh, Pennsylvania" answers where, not "Pennsylvania"
+    kept = [e for e in found if e[2] in _PLACE_LABELS or not any(c[0] <= e[0] and e[1] <= c[3] for c in cities)]
+    have = {(s, e) for s, e, label in kept if label in _PLACE_LABELS}
+    kept += [(a, b, "GPE") for a, b in places if (a, b) not in have
+             and not any(s <= a and b <= e and label in _PLACE_LABELS for s, e, label in kept)]
+    return sorted(kept)

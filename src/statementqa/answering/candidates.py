@@ -19,7 +19,7 @@ from statementqa import nlp
 from statementqa.answering.kinds import ASKS_DURATION, KindRule, QuestionKind
 from statementqa.figures import TIME_UNIT, counting, figures
 from statementqa.figures import Kind as FigureKind
-from statementqa.places import city_spans
+from statementqa.places import with_cities
 from statementqa.sentences import SPEAKER_LABEL
 from statementqa.textutil import MONTH_NAME, fold_accents, normalize_word, query_acronyms, spelling_words, words
 
@@ -84,25 +84,7 @@ def entities(sentence: str) -> tuple[tuple[int, int, str], ...]:
         if label in _NOT_PERSON_LABELS:  # "Presidents Klaus Iohannis" (ORG) → "Klaus Iohannis" (PERSON)
             start, end, label = _titled_person(sentence, start, end) or (start, end, label)
         out.append((start, end, label))
-    return tuple(_with_cities(sentence, out))
-
-
-_PLACE_LABELS = ("GPE", "LOC", "FAC")
-
-
-def _with_cities(sentence: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """``found`` with each "City, Country" (``places.city_spans``) tagged as one place: what the model read as a
-    person or an organization *within* it ("Apia" PERSON, "Auckland, New Zealand" ORG) gives way; a longer name
-    that holds the city stays ("B.L. Harbert International of Birmingham" is a firm, Birmingham its city)."""
-    cities = city_spans(sentence)
-    if not cities:
-        return found
-    places = [(c[0], c[3]) for c in cities]  # "Pittsburgh, Pennsylvania" answers where, not "Pennsylvania"
-    kept = [e for e in found if e[2] in _PLACE_LABELS or not any(c[0] <= e[0] and e[1] <= c[3] for c in cities)]
-    have = {(s, e) for s, e, label in kept if label in _PLACE_LABELS}
-    kept += [(a, b, "GPE") for a, b in places if (a, b) not in have
-             and not any(s <= a and b <= e and label in _PLACE_LABELS for s, e, label in kept)]
-    return sorted(kept)
+    return tuple(with_cities(sentence, out))
 
 
 _NOT_PERSON_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LOC"})
