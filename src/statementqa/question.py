@@ -8,6 +8,7 @@ evidence for ranking; the user's explicit filters stay hard filters (``filters.p
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -224,7 +225,6 @@ def counted_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-
 _ITEMS = re.compile(r"\b(?:which|what|name)\s+(?:the\s+)?(two|three|four|five|six|[2-6])\s+(?!(?:percent|million|"
                     r"billion|thousand|hundred|years?|months?|weeks?|days?)\b)[a-z]", re.I)
 
@@ -302,7 +302,7 @@ def expand_shorthand(text: str) -> str:
         number = month_number(m.group(1))
         if number is None or any(a <= m.start() < b for a, b in quoted):
             return m.group()
-        return _MONTHS[number - 1]
+        return calendar.month_name[number]
 
     return _MONTH_ABBREV.sub(month, spelled)
 
@@ -310,9 +310,6 @@ def expand_shorthand(text: str) -> str:
 # "jul 2022", "apr 28 2026", "Sept. 5": a month abbreviated before a day or a year. Statements write the month
 # in full, so "jul" matched no statement and, as an unseen word, weighed most in every coverage score.
 _MONTH_ABBREV = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?(?=\s+\d)", re.I)
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
-
 
 
 # "may" only in lower case: "May" is the month ("Which two presidents hosted the May 2021 summit …?")
@@ -371,7 +368,6 @@ def focus_words(text: str) -> tuple[str, ...]:
             continue  # "which two days", "what other", "2022", "date"
         kept.append(w)
     return tuple(dict.fromkeys(kept))
-
 
 
 _NAME_OF = re.compile(r"(?:name|designation|title)s?", re.I)

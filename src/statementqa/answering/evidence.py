@@ -372,7 +372,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
                else frozenset())
     figs = [f for f in figs if f not in checked]  # a claim's figure the sentence confirms or contradicts is answered
     folded = fold_accents(text).lower()
-    named = ordinal_values(f"{best.statement.title}\n{text}")  # "9th" names "ninth", "inaugural" "first"
+    named = ordinal_values(f"{best.statement.title}\n{text}")  # read once: figures missing, ordinal clash
     top = ranked[:3]
     expects_span = bool(rule.labels or rule.figures) and rule.kind != QuestionKind.YESNO
     # The chosen sentence's strength is its best-scored pair (``lead_first`` may put a lower-scored span of it
@@ -397,7 +397,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
         "a_best_of_top": float(sum(p.score >= strength - 1.0 for p in ranked[:10])),
         "a_lead_fit": lead_fits(rule, q.text, best.span.label if best.span else None,
                                 best.span.text if best.span else "", bool(best.span and best.span.counts_noun)),
-        "a_ordinal_clash": _ordinal_clash(q, best, text, checked),
+        "a_ordinal_clash": _ordinal_clash(q, named, checked),
         "a_pool": pool,
         "a_focus": _focus(q, best, text, idf),
     }
@@ -425,15 +425,14 @@ def _names_figure(figure: str, folded: str, ordinals: frozenset[int]) -> bool:
     return figure in folded or bool(value and value <= ordinals)
 
 
-def _ordinal_clash(q: Question, best: Pair, text: str, checked: frozenset[str] = frozenset()) -> float:
-    """1 when the question names an ordinal ("the ninth dialogue") and the answering statement names ordinals but
-    not that one ("the Eighth …"): the statement is about a neighbour of the asked thing, the classic near miss.
-    Not for a claim's ordinal that the answer sentence contradicts (``checked``: "11th", not "the 12th President"):
-    that is the claim check's answer."""
+def _ordinal_clash(q: Question, named: frozenset[int], checked: frozenset[str] = frozenset()) -> float:
+    """1 when the question names an ordinal ("the ninth dialogue") and the answering statement names ordinals
+    (``named``, by value) but not that one ("the Eighth …"): the statement is about a neighbour of the asked thing,
+    the classic near miss. Not for a claim's ordinal that the answer sentence contradicts (``checked``: "11th", not
+    "the 12th President"): that is the claim check's answer."""
     asked = ordinal_values(q.text) - ordinal_values(" ".join(checked))
     if not asked:
         return 0.0
-    named = ordinal_values(f"{best.statement.title}\n{text}")
     return float(bool(named) and not asked & named)
 
 
