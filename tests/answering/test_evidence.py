@@ -170,3 +170,13 @@ def test_a_statement_named_by_its_date_is_the_one_read() -> None:
     pairs = build_pairs(undated, classify(undated.text), ranked, np.zeros(3), texts.get,
                         dict.fromkeys(undated.terms, 1.0))
     assert {p.statement.doc_id for p in pairs} == {"march", "july"}
+
+
+def test_a_contradicted_amount_is_not_missing_either() -> None:
+    """"$4.5 billion" in the claim, "$3 billion" in the sentence: the check answers no; the figure is not missing."""
+    text = "The United States pledged $3 billion to the fund."
+    st = StatementCandidate(doc_id="d", pos=0, source="s", date="2022-06-30", best_chunk=0, title="Fund pledge")
+    best = Pair(st, 1, 0, len(text), None, features=dict.fromkeys(FEATURES, 0.0), score=3.0)
+    q = parse_question("Did the United States pledge $4.5 billion to the fund?")
+    got = part_features(q, classify(q.text), [best], lambda _: text, dict.fromkeys(q.terms, 1.0), 10_000)
+    assert got["a_figures_missing"] == 0.0

@@ -370,7 +370,7 @@ def part_features(q: Question, rule: KindRule, ranked: list[Pair], get_text: Cal
             if not _YEARISH.match(m.group())]
     checked = (checked_figures(q.text, text[best.start:best.end]) if rule.kind == QuestionKind.YESNO
                else frozenset())
-    figs = [f for f in figs if f not in checked]  # a claim's figure the sentence confirms or contradicts is answered
+    figs = [f for f in figs if not _within(f, checked)]  # a claim's figure the sentence checks is answered
     folded = fold_accents(text).lower()
     named = ordinal_values(f"{best.statement.title}\n{text}")  # read once: figures missing, ordinal clash
     top = ranked[:3]
@@ -416,6 +416,12 @@ def _focus(q: Question, best: Pair, text: str, idf: dict[str, float]) -> float:
         return 1.0  # nothing named, or a thing of the answer's type ("which Florida mayor"): the span answers it
     asked = tuple(dict.fromkeys(terms(" ".join(q.focus))))
     return _share(asked, q.found_in(text[max(0, best.start - FOCUS_WINDOW) : best.end]), idf)
+
+
+def _within(figure: str, checked: frozenset[str]) -> bool:
+    """Is the question's figure ("4.5", "12th") one of the checked claim figures ("$4.5 billion", "12th")? The
+    question's figure pattern takes the digits alone; the claim's figures keep their currency and scale."""
+    return any(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", c) for c in checked)
 
 
 def _names_figure(figure: str, folded: str, ordinals: frozenset[int]) -> bool:
